@@ -1,0 +1,50 @@
+#pragma once
+/// @file
+/// Sealing and verifying the tamper-evident audit log.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "patron/store/database.hpp"
+
+namespace patron {
+
+/// Outcome of checking the whole chain.
+struct AuditVerification {
+    bool intact = true;
+    std::int64_t sealed_checked = 0;  ///< sealed entries whose hashes were recomputed
+    std::int64_t unsealed = 0;        ///< committed entries not yet in the chain
+    /// The stored chain head: record it elsewhere (a ticket, a signed mail) to anchor the chain,
+    /// so even a rewrite of the whole log can be detected later.
+    std::int64_t head_seal_no = 0;
+    std::string head_hash;
+    /// First place the chain breaks (seal number), and what is wrong there.
+    std::optional<std::int64_t> broken_at;
+    std::string problem;
+};
+
+/// The audit log's hash chain. Services append entries unsealed, in their own transaction;
+/// `seal()` links committed entries into the chain (each entry's hash covers the previous hash and
+/// every field), and `verify()` recomputes it. An edited entry breaks its own hash; a deleted one
+/// breaks the sequence or the next entry's link; a cut-off tail no longer matches the stored head.
+///
+/// Thread-safe; several processes may seal at once (they take turns, no work is done twice).
+class AuditLog {
+public:
+    explicit AuditLog(store::Database& database) : database_(database) {}
+
+    /// Seals every entry committed so far, in batches. Returns how many were sealed.
+    /// Call it periodically (patrond does) and before verify().
+    /// @throws DatabaseError
+    std::int64_t seal();
+
+    /// Recomputes the whole chain; reads only.
+    /// @throws DatabaseError
+    [[nodiscard]] AuditVerification verify();
+
+private:
+    store::Database& database_;
+};
+
+}  // namespace patron

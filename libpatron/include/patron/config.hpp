@@ -1,0 +1,49 @@
+#pragma once
+/// @file
+/// Configuration: one TOML file plus environment overrides.
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace patron {
+
+/// Settings shared by patronctl and patrond.
+///
+/// File (all keys optional):
+/// @code
+/// [database]
+/// url = "postgresql://patron@db.example/patron"   # none: embedded cluster under data_dir
+/// pool_size = 8
+/// [paths]
+/// data_dir = "/var/lib/patron"
+/// key_file = "/etc/patron/keys.toml"                # default: <data_dir>/keys.toml
+/// @endcode
+/// Environment overrides: DATABASE_URL, PATRON_DATA_DIR, PATRON_KEY_FILE.
+struct Config {
+    std::optional<std::string> database_url;  ///< may hold a password: print redacted
+    std::size_t pool_size = 8;
+    std::filesystem::path data_dir;
+    std::filesystem::path key_file;
+
+    /// Where the embedded cluster lives: `<data_dir>/postgresql`.
+    [[nodiscard]] std::filesystem::path embedded_dir() const { return data_dir / "postgresql"; }
+};
+
+/// Reads an environment variable; empty when unset. Injected so tests need not touch the
+/// process environment.
+using EnvLookup = std::function<std::optional<std::string>(const char* name)>;
+
+/// The process environment.
+[[nodiscard]] std::optional<std::string> process_env(const char* name);
+
+/// Loads `file` (when given; it must exist) and applies environment overrides. Defaults: data_dir
+/// /var/lib/patron for root, else $XDG_DATA_HOME/patron or ~/.local/share/patron.
+/// @throws ConfigError on an unreadable or malformed file (with file, line and reason) or a bad
+/// value
+[[nodiscard]] Config load_config(const std::optional<std::filesystem::path>& file,
+                                 const EnvLookup& env = process_env);
+
+}  // namespace patron

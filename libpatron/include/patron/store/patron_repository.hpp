@@ -1,0 +1,79 @@
+#pragma once
+/// @file
+/// Storage of patron records. Speaks domain types; the identity code only in protected form.
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "patron/crypto/protected_hetu.hpp"
+#include "patron/domain/patron.hpp"
+
+namespace patron::store {
+
+/// A guardianship as stored: the ward (with birth date, which decides whether it is in force) and
+/// the guardian.
+struct GuardianLink {
+    PatronId ward;
+    Date ward_birth_date;
+    PatronId guardian;
+};
+
+/// A patron record as stored. `patron.hetu`, `patron.guardians` and `patron.wards` are empty: the
+/// code is in `hetu`/`digest`, and whether a guardianship is in force is the register's decision.
+struct PatronRow {
+    Patron patron;
+    std::optional<EncryptedHetu> hetu;
+    std::optional<HetuDigest> digest;
+    std::optional<Date> birth_date;           ///< persons: derived from the identity code
+    std::vector<GuardianLink> guardianships;  ///< links in which this patron is ward or guardian
+};
+
+/// The fields `update_contact` replaces.
+struct ContactData {
+    std::optional<Address> address;
+    std::optional<EmailAddress> email;
+    std::vector<PhoneNumber> phones;
+    NotificationChannels notices;
+};
+
+/// Patron records within one transaction (see store::Transaction). Not thread-safe.
+/// Every method @throws DatabaseError (or TransactionConflict) on a storage failure.
+class PatronRepository {
+public:
+    virtual ~PatronRepository() = default;
+
+    /// Inserts a record (its `patron.id`, guardianship and responsible person are ignored).
+    /// Empty when the card number or identity code digest is already registered (nothing written).
+    [[nodiscard]] virtual std::optional<PatronId> insert(const PatronRow& row) = 0;
+
+    [[nodiscard]] virtual std::optional<PatronRow> find_by_id(PatronId id) = 0;
+    /// As find_by_id, and locks the record until the transaction ends (read-modify-write).
+    [[nodiscard]] virtual std::optional<PatronRow> lock_by_id(PatronId id) = 0;
+    [[nodiscard]] virtual std::optional<PatronRow> find_by_card(const CardNumber& card) = 0;
+    /// The patron whose digest equals any of `digests` (one per index key in use).
+    [[nodiscard]] virtual std::optional<PatronRow> find_by_digest(
+        std::span<const HetuDigest> digests) = 0;
+
+    /// Summaries ordered by id, of patrons with id greater than `after` (keyset pagination).
+    [[nodiscard]] virtual std::vector<PatronSummary> list(PatronId after, std::size_t limit) = 0;
+
+    /// Replaces the contact fields and stamps the modification. False when no such patron.
+    virtual bool update_contact(PatronId id, const ContactData& contact, TimePoint at,
+                                std::string_view actor) = 0;
+
+    /// Sets the last card activity date unless a later one is recorded. False when no such patron.
+    virtual bool record_card_activity(PatronId id, Date on) = 0;
+
+    /// Records `guardian` as a guardian of `ward`; recording an existing link again is a no-op.
+    virtual void add_guardian(PatronId ward, PatronId guardian, TimePoint at,
+                              std::string_view actor) = 0;
+
+    /// Sets the responsible person of an organisation customer.
+    virtual void set_responsible_person(PatronId organisation, PatronId person, TimePoint at,
+                                        std::string_view actor) = 0;
+};
+
+}  // namespace patron::store

@@ -1,0 +1,88 @@
+#include "patron/audit/audit_log.hpp"
+
+#include <fmt/format.h>
+
+#include "audit/chain.hpp"
+
+namespace patron {
+namespace {
+
+// Entries sealed per transaction: short transactions keep the chain-head lock brief.
+constexpr std::size_t kSealBatch = 1000;
+// Entries read per query while verifying, so memory stays flat on a long log.
+constexpr std::size_t kVerifyBatch = 5000;
+
+}  // namespace
+
+std::int64_t AuditLog::seal() {
+    std::int64_t sealed = 0;
+    for (;;) {
+        auto tx = database_.begin();
+        auto& audit = tx->audit();
+        store::ChainHead head = audit.lock_chain_head();
+        const auto records = audit.unsealed(kSealBatch);
+        std::vector<store::AuditSeal> seals;
+        seals.reserve(records.size());
+        for (const auto& record : records) {
+            store::AuditSeal seal{record.id, head.seal_no + 1, head.hash, {}};
+            seal.hash = audit::entry_hash(seal.prev_hash, seal.seal_no, record.id, record.event);
+            head = {seal.seal_no, seal.hash};
+            seals.push_back(std::move(seal));
+        }
+        if (!seals.empty()) audit.store_seals(seals, head);
+        tx->commit();
+        sealed += static_cast<std::int64_t>(seals.size());
+        if (records.size() < kSealBatch) return sealed;
+    }
+}
+
+AuditVerification AuditLog::verify() {
+    AuditVerification result;
+    auto tx = database_.begin();
+    auto& audit = tx->audit();
+    // The head is read first: entries sealed while we walk lie beyond it and are left for the
+    // next verification.
+    const store::ChainHead head = audit.chain_head();
+    result.unsealed = audit.count_unsealed();
+    result.head_seal_no = head.seal_no;
+    result.head_hash = head.hash;
+
+    const auto broken = [&](std::int64_t at, std::string problem) {
+        result.intact = false;
+        result.broken_at = at;
+        result.problem = std::move(problem);
+        return result;
+    };
+
+    std::string prev = audit::genesis_hash();
+    std::int64_t expected = 1;
+    while (expected <= head.seal_no) {
+        const auto records = audit.sealed_after(expected - 1, kVerifyBatch);
+        if (records.empty()) break;
+        for (const auto& record : records) {
+            if (*record.seal_no > head.seal_no) break;
+            if (*record.seal_no != expected) {
+                return broken(expected, fmt::format("entries {}-{} are missing", expected,
+                                                    *record.seal_no - 1));
+            }
+            if (record.prev_hash != prev) {
+                return broken(expected, "entry does not link to the previous entry");
+            }
+            if (record.hash != audit::entry_hash(prev, expected, record.id, record.event)) {
+                return broken(expected, "entry was altered after sealing");
+            }
+            prev = record.hash;
+            ++expected;
+            ++result.sealed_checked;
+        }
+    }
+    if (expected - 1 != head.seal_no) {
+        return broken(expected, fmt::format("entries {}-{} at the end of the chain are missing",
+                                            expected, head.seal_no));
+    }
+    if (prev != head.hash) return broken(head.seal_no, "chain head does not match the last entry");
+    tx->commit();
+    return result;
+}
+
+}  // namespace patron

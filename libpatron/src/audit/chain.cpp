@@ -1,0 +1,61 @@
+#include "audit/chain.hpp"
+
+#include <openssl/evp.h>
+
+#include <memory>
+
+#include "patron/exception.hpp"
+
+namespace patron::audit {
+namespace {
+
+constexpr std::string_view kVersionTag = "patron-audit-v1";
+
+void put_u64(std::string& out, std::uint64_t value) {
+    for (int shift = 56; shift >= 0; shift -= 8) {
+        out.push_back(static_cast<char>((value >> shift) & 0xff));
+    }
+}
+
+void put_text(std::string& out, std::string_view text) {
+    put_u64(out, text.size());
+    out.append(text);
+}
+
+}  // namespace
+
+const std::string& genesis_hash() {
+    static const std::string zeros(32, '\0');
+    return zeros;
+}
+
+std::string entry_hash(const std::string& prev_hash, std::int64_t seal_no, std::int64_t id,
+                       const AuditEvent& event) {
+    std::string message;
+    put_text(message, kVersionTag);
+    put_text(message, prev_hash);
+    put_u64(message, static_cast<std::uint64_t>(seal_no));
+    put_u64(message, static_cast<std::uint64_t>(id));
+    const auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(event.at.time_since_epoch()).count();
+    put_u64(message, static_cast<std::uint64_t>(micros));
+    put_text(message, event.actor);
+    put_text(message, to_string(event.role));
+    put_text(message, event.action);
+    message.push_back(event.patron ? '\1' : '\0');
+    put_u64(message, event.patron ? static_cast<std::uint64_t>(event.patron->value) : 0);
+    put_text(message, event.purpose);
+    put_u64(message, event.fields.size());
+    for (const auto& field : event.fields) put_text(message, field);
+
+    std::string digest(EVP_MAX_MD_SIZE, '\0');
+    unsigned int length = 0;
+    if (EVP_Digest(message.data(), message.size(), reinterpret_cast<unsigned char*>(digest.data()),
+                   &length, EVP_sha256(), nullptr) != 1) {
+        throw Exception("SHA-256 failed");
+    }
+    digest.resize(length);
+    return digest;
+}
+
+}  // namespace patron::audit

@@ -1,0 +1,190 @@
+#include "patron/crypto/key_ring.hpp"
+
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+#include <string>
+#include <toml++/toml.h>
+
+#include "patron/exception.hpp"
+
+namespace patron {
+namespace {
+
+constexpr const char* kEncryptionSection = "hetu_encryption";
+constexpr const char* kIndexSection = "hetu_index";
+
+std::string base64_encode(std::span<const std::uint8_t> bytes) {
+    std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(),
+                                  static_cast<int>(bytes.size()));
+    out.resize(static_cast<std::size_t>(n));
+    return out;
+}
+
+std::optional<SecretBytes> base64_decode(std::string_view text) {
+    if (text.empty() || text.size() % 4 != 0) return std::nullopt;
+    std::vector<std::uint8_t> buffer(text.size() / 4 * 3);
+    const int n = EVP_DecodeBlock(buffer.data(), reinterpret_cast<const unsigned char*>(text.data()),
+                                  static_cast<int>(text.size()));
+    if (n < 0) return std::nullopt;
+    // EVP_DecodeBlock counts padding as zero bytes; drop one per '='.
+    std::size_t size = static_cast<std::size_t>(n);
+    for (auto it = text.rbegin(); it != text.rend() && *it == '='; ++it) --size;
+    SecretBytes secret(std::span<const std::uint8_t>(buffer.data(), size));
+    OPENSSL_cleanse(buffer.data(), buffer.size());
+    return secret;
+}
+
+KeySet parse_key_set(const toml::table& root, const char* section, std::string_view source) {
+    const toml::table* table = root[section].as_table();
+    if (table == nullptr) {
+        throw ConfigError(fmt::format("key file {}: missing section [{}]", source, section));
+    }
+    const auto current = (*table)["current"].value<std::int64_t>();
+    if (!current || *current < 1 || *current > 65535) {
+        throw ConfigError(fmt::format("key file {}: [{}] current must be a key id 1-65535",
+                                      source, section));
+    }
+    const toml::table* keys = (*table)["keys"].as_table();
+    if (keys == nullptr || keys->empty()) {
+        throw ConfigError(fmt::format("key file {}: [{}] has no keys", source, section));
+    }
+    KeySet set;
+    set.current = static_cast<std::uint16_t>(*current);
+    for (const auto& [name, value] : *keys) {
+        const std::string_view id_text = name.str();
+        std::uint32_t id = 0;
+        bool digits = !id_text.empty() && id_text.size() <= 5;
+        for (char c : id_text) {
+            if (c < '0' || c > '9') digits = false;
+            id = id * 10 + static_cast<std::uint32_t>(c - '0');
+        }
+        if (!digits || id < 1 || id > 65535) {
+            throw ConfigError(fmt::format("key file {}: [{}] key id must be a number 1-65535",
+                                          source, section));
+        }
+        const auto* text = value.as_string();
+        auto secret = text ? base64_decode(text->get()) : std::nullopt;
+        if (!secret || secret->size() != kKeyLength) {
+            throw ConfigError(fmt::format(
+                "key file {}: [{}] key {} must be {} bytes in base64", source, section, id,
+                kKeyLength));
+        }
+        set.keys.emplace(static_cast<std::uint16_t>(id), std::move(*secret));
+    }
+    if (set.find(set.current) == nullptr) {
+        throw ConfigError(fmt::format("key file {}: [{}] current key {} is not among the keys",
+                                      source, section, set.current));
+    }
+    return set;
+}
+
+std::string read_all(int fd, const std::filesystem::path& file) {
+    std::string text;
+    char buffer[4096];
+    for (;;) {
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n == 0) break;
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw ConfigError(fmt::format("key file {}: cannot read: {}", file.string(),
+                                          std::strerror(errno)));
+        }
+        text.append(buffer, static_cast<std::size_t>(n));
+    }
+    return text;
+}
+
+}  // namespace
+
+const SecretBytes* KeySet::find(std::uint16_t id) const noexcept {
+    const auto it = keys.find(id);
+    return it == keys.end() ? nullptr : &it->second;
+}
+
+KeyRing KeyRing::load(const std::filesystem::path& file) {
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        throw ConfigError(fmt::format("key file {}: cannot open: {}", file.string(),
+                                      std::strerror(errno)));
+    }
+    struct FdCloser {
+        int fd;
+        ~FdCloser() { ::close(fd); }
+    } closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        throw ConfigError(fmt::format("key file {}: not a regular file", file.string()));
+    }
+    // Keys protect every identity code in the register: only the service user may read them.
+    if ((st.st_mode & 077) != 0) {
+        throw ConfigError(fmt::format(
+            "key file {}: group or others have access (mode {:04o}); run chmod 600 on it",
+            file.string(), st.st_mode & 07777));
+    }
+    std::string text = read_all(fd, file);
+    KeyRing ring = parse(text, file.string());
+    OPENSSL_cleanse(text.data(), text.size());
+    return ring;
+}
+
+KeyRing KeyRing::parse(std::string_view text, std::string_view source) {
+    toml::table root;
+    try {
+        root = toml::parse(text, source);
+    } catch (const toml::parse_error& e) {
+        throw ConfigError(fmt::format("key file {}: line {}: {}", source,
+                                      e.source().begin.line, e.description()));
+    }
+    return KeyRing(parse_key_set(root, kEncryptionSection, source),
+                   parse_key_set(root, kIndexSection, source));
+}
+
+void KeyRing::create_file(const std::filesystem::path& file) {
+    std::error_code ec;
+    if (file.has_parent_path() && !std::filesystem::exists(file.parent_path())) {
+        std::filesystem::create_directories(file.parent_path(), ec);
+        if (ec) {
+            throw ConfigError(fmt::format("key file {}: cannot create its directory: {}",
+                                          file.string(), ec.message()));
+        }
+        std::filesystem::permissions(file.parent_path(), std::filesystem::perms::owner_all, ec);
+    }
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        throw ConfigError(fmt::format("key file {}: cannot create: {}", file.string(),
+                                      errno == EEXIST ? "it exists already (never overwritten)"
+                                                      : std::strerror(errno)));
+    }
+    std::string encryption_key = base64_encode(SecretBytes::random(kKeyLength).bytes());
+    std::string index_key = base64_encode(SecretBytes::random(kKeyLength).bytes());
+    std::string text = fmt::format(
+        "# patron key file. Secret: mode 0600, owned by the service user. Back it up apart from\n"
+        "# the database: without it no identity code in the register can be read.\n"
+        "# Rotation: add a key with a new id, make it current, keep the old ones until re-keyed.\n"
+        "\n[{}]   # AES-256-GCM keys for identity codes\ncurrent = 1\nkeys = {{ 1 = \"{}\" }}\n"
+        "\n[{}]   # HMAC-SHA-256 keys for lookup by identity code\ncurrent = 1\n"
+        "keys = {{ 1 = \"{}\" }}\n",
+        kEncryptionSection, encryption_key, kIndexSection, index_key);
+    for (std::string* s : {&encryption_key, &index_key}) OPENSSL_cleanse(s->data(), s->size());
+    const bool ok = ::fchmod(fd, 0600) == 0 &&
+                    ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                    ::fsync(fd) == 0;
+    const int saved_errno = errno;
+    OPENSSL_cleanse(text.data(), text.size());
+    ::close(fd);
+    if (!ok) {
+        std::filesystem::remove(file, ec);
+        throw ConfigError(fmt::format("key file {}: cannot write: {}", file.string(),
+                                      std::strerror(saved_errno)));
+    }
+}
+
+}  // namespace patron

@@ -1,0 +1,83 @@
+#include "patron/pg/database.hpp"
+
+#include <fmt/format.h>
+
+#include <regex>
+
+#include "patron/exception.hpp"
+#include "patron/pg/migrations.hpp"
+#include "pg/audit_repository.hpp"
+#include "pg/connection_pool.hpp"
+#include "pg/errors.hpp"
+#include "pg/patron_repository.hpp"
+
+namespace patron::pg {
+namespace {
+
+class PgTransaction final : public store::Transaction {
+public:
+    explicit PgTransaction(ConnectionPool::Lease lease)
+        : lease_(std::move(lease)),
+          work_(translated("begin", [&] { return std::make_unique<pqxx::work>(lease_.connection()); })),
+          patrons_(*work_),
+          audit_(*work_) {}
+
+    store::PatronRepository& patrons() override { return patrons_; }
+    store::AuditRepository& audit() override { return audit_; }
+    void commit() override {
+        translated("commit", [&] { work_->commit(); });
+    }
+
+private:
+    ConnectionPool::Lease lease_;      // outlives the transaction using it
+    std::unique_ptr<pqxx::work> work_;  // aborts on destruction unless committed
+    PgPatronRepository patrons_;
+    PgAuditRepository audit_;
+};
+
+class PgDatabase final : public store::Database {
+public:
+    PgDatabase(std::string url, std::size_t pool_size)
+        : pool_(std::move(url), pool_size, [](pqxx::connection& connection) {
+              prepare_patron_statements(connection);
+              prepare_audit_statements(connection);
+          }) {}
+
+    std::unique_ptr<store::Transaction> begin() override {
+        return std::make_unique<PgTransaction>(pool_.acquire());
+    }
+
+private:
+    ConnectionPool pool_;
+};
+
+}  // namespace
+
+std::unique_ptr<store::Database> open_database(const DatabaseOptions& options) {
+    const SchemaStatus status = schema_status(options.url);
+    if (status.newer_than_known()) {
+        throw SchemaMismatch(fmt::format(
+            "database schema is version {}, newer than this build of patron knows ({}): upgrade "
+            "patron",
+            status.database_version, status.known_version));
+    }
+    if (!status.up_to_date()) {
+        throw SchemaMismatch(fmt::format(
+            "database schema is version {}, this build needs {}: run `patronctl db migrate`",
+            status.database_version, status.known_version));
+    }
+    return std::make_unique<PgDatabase>(options.url, options.pool_size);
+}
+
+std::string redact_url(const std::string& url) {
+    // URI form: scheme://user:password@host  → scheme://user:***@host
+    static const std::regex uri(R"(^([a-z]+://[^:/@]*):[^@]*@)", std::regex::icase);
+    // keyword form: password=secret or password='se cret'
+    static const std::regex keyword(R"((password\s*=\s*)('([^'\\]|\\.)*'|\S+))",
+                                    std::regex::icase);
+    std::string out = std::regex_replace(url, uri, "$1:***@");
+    out = std::regex_replace(out, keyword, "$1***");
+    return out;
+}
+
+}  // namespace patron::pg

@@ -1,0 +1,38 @@
+#include "pg/errors.hpp"
+
+#include <fmt/format.h>
+
+#include <pqxx/pqxx>
+
+
+#include "patron/exception.hpp"
+
+namespace patron::pg {
+
+void rethrow_translated(std::string_view operation) {
+    try {
+        throw;
+    } catch (const patron::Exception&) {
+        throw;
+    } catch (const pqxx::transaction_rollback&) {
+        // serialization_failure and deadlock_detected are not sql_errors in libpqxx 6.4.
+        throw TransactionConflict(fmt::format("{}: transaction conflict, retry", operation));
+    } catch (const pqxx::broken_connection&) {
+        throw DatabaseError(fmt::format("{}: database connection lost", operation));
+    } catch (const pqxx::in_doubt_error&) {
+        throw DatabaseError(fmt::format("{}: connection lost during commit; outcome unknown",
+                                        operation));
+    } catch (const pqxx::sql_error& e) {
+        throw DatabaseError(fmt::format("{}: database error (SQLSTATE {})", operation, e.sqlstate()));
+    } catch (const pqxx::usage_error&) {
+        throw DatabaseError(fmt::format("{}: database API misuse", operation));
+    } catch (const pqxx::failure&) {
+        throw DatabaseError(fmt::format("{}: database failure", operation));
+    } catch (const pqxx::conversion_error&) {
+        throw DatabaseError(fmt::format("{}: unexpected value in the database", operation));
+    } catch (...) {
+        throw;
+    }
+}
+
+}  // namespace patron::pg

@@ -1,0 +1,14 @@
+#pragma once
+// JSON forms of register data, shared by the CLI's --json output and the HTTP API.
+
+#include <nlohmann/json.hpp>
+
+#include "patron/domain/patron.hpp"
+
+namespace patron::service {
+
+/// The whole record. The identity code appears only masked ("131052-****").
+[[nodiscard]] nlohmann::json to_json(const Patron& patron, Date today);
+[[nodiscard]] nlohmann::json to_json(const PatronSummary& summary);
+
+}  // namespace patron::service

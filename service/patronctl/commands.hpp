@@ -1,0 +1,40 @@
+#pragma once
+// patronctl's commands. Each returns the process exit status (see Exit); environmental failures
+// are thrown as patron::Exception and reported by main.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "patron/register/patron_form.hpp"
+#include "patronctl/session.hpp"
+
+namespace patron::cli {
+
+int db_migrate(Session& session);
+int db_status(Session& session);
+
+int keys_init(Session& session);
+/// Reads identity codes one per line from stdin; prints "valid YYYY-MM-DD" or "invalid <reason>"
+/// for each. Exit kOk when all were valid, kRefused otherwise.
+int hetu_validate(Session& session);
+/// Seals pending entries, then verifies the chain. Exit kRefused when it is broken.
+int audit_verify(Session& session);
+
+/// Which record `patron show` reads.
+struct PatronSelector {
+    std::optional<std::int64_t> id;
+    std::optional<std::string> card;
+    bool hetu_from_stdin = false;
+};
+
+/// Registers `form`; the identity code of a person is read from stdin.
+int patron_add(Session& session, PatronForm form);
+int patron_show(Session& session, const PatronSelector& selector);
+int patron_update(Session& session, std::int64_t id, const ContactForm& change);
+int patron_list(Session& session, std::int64_t after, std::size_t limit);
+
+/// The main job: embedded database, migrations, key file, the demo register, printed.
+int demo(Session& session);
+
+}  // namespace patron::cli

@@ -1,0 +1,176 @@
+// patronctl: the command-line tool of the patron register.
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <iostream>
+
+#include "patron/exception.hpp"
+#include "patronctl/commands.hpp"
+
+namespace {
+
+using namespace patron;
+using namespace patron::cli;
+
+// Contact options shared by `patron add` and `patron update`.
+struct ContactOptions {
+    std::optional<std::string> street, postal_code, post_office, country, email;
+    std::optional<std::vector<std::string>> phones;
+    std::optional<std::string> due_date_reminder, overdue_notice, hold_ready;
+};
+
+void add_contact_options(CLI::App* app, ContactOptions& o) {
+    app->add_option("--street", o.street, "street address");
+    app->add_option("--postal-code", o.postal_code, "postal code");
+    app->add_option("--post-office", o.post_office, "post office");
+    app->add_option("--country", o.country, "country, ISO 3166 alpha-2 (default FI)");
+    app->add_option("--email", o.email, "email address (empty to remove)");
+    app->add_option("--phone", o.phones, "phone number; repeat for several (replaces the list)");
+    app->add_option("--due-date-reminder", o.due_date_reminder, "email, sms, letter or none");
+    app->add_option("--overdue-notice", o.overdue_notice, "email, sms, letter or none");
+    app->add_option("--hold-ready", o.hold_ready, "email, sms, letter or none");
+}
+
+int run(int argc, char** argv) {
+    CLI::App app{"patronctl: the customer register of a public library"};
+    app.require_subcommand(1);
+    GlobalOptions global;
+    app.add_option("--config", global.config_file, "TOML configuration file")
+        ->check(CLI::ExistingFile);
+    app.add_option("--data-dir", global.data_dir,
+                   "data directory: embedded database and key file (env PATRON_DATA_DIR)");
+    app.add_option("--database-url", global.database_url,
+                   "PostgreSQL URL instead of the embedded database (env DATABASE_URL)");
+    app.add_option("--actor", global.actor, "who is acting (default: the OS user)");
+    app.add_option("--role", global.role, "role to act in (default admin)");
+    app.add_option("--purpose", global.purpose, "purpose recorded in the audit log");
+    app.add_flag("--json", global.json, "JSON output");
+
+    std::function<int(Session&)> command;
+    std::string name;
+    const auto on = [&](CLI::App* sub, std::string command_name, std::function<int(Session&)> f) {
+        sub->callback([&, command_name, f] {
+            name = command_name;
+            command = f;
+        });
+    };
+
+    auto* demo_cmd = app.add_subcommand(
+        "demo", "start the embedded database, apply migrations, load and print the demo register");
+    on(demo_cmd, "demo", [](Session& s) { return demo(s); });
+
+    auto* db = app.add_subcommand("db", "schema migrations");
+    db->require_subcommand(1);
+    on(db->add_subcommand("migrate", "apply pending migrations"), "db migrate",
+       [](Session& s) { return db_migrate(s); });
+    on(db->add_subcommand("status", "show applied and pending migrations"), "db status",
+       [](Session& s) { return db_status(s); });
+
+    auto* keys = app.add_subcommand("keys", "the key file");
+    keys->require_subcommand(1);
+    on(keys->add_subcommand("init", "create a new key file (never overwrites)"), "keys init",
+       [](Session& s) { return keys_init(s); });
+
+    auto* hetu = app.add_subcommand("hetu", "personal identity codes");
+    hetu->require_subcommand(1);
+    on(hetu->add_subcommand("validate",
+                            "read codes one per line on stdin; print 'valid YYYY-MM-DD' or "
+                            "'invalid <reason>' per line"),
+       "hetu validate", [](Session& s) { return hetu_validate(s); });
+
+    auto* audit = app.add_subcommand("audit", "the audit log");
+    audit->require_subcommand(1);
+    on(audit->add_subcommand("verify", "seal pending entries and verify the hash chain"),
+       "audit verify", [](Session& s) { return audit_verify(s); });
+
+    auto* patron_cmd = app.add_subcommand("patron", "patron records");
+    patron_cmd->require_subcommand(1);
+
+    PatronForm form;
+    ContactOptions add_contact;
+    std::vector<std::string> add_phones;
+    std::optional<std::int64_t> guardian, responsible;
+    auto* add = patron_cmd->add_subcommand(
+        "add", "register a patron; a person's identity code is read from stdin");
+    add->add_option("--kind", form.kind, "person or organisation")->default_str("person");
+    add->add_option("--surname", form.surname);
+    add->add_option("--given-names", form.given_names);
+    add->add_option("--organisation-name", form.organisation_name);
+    add->add_option("--card", form.card_number, "library card number")->required();
+    add->add_option("--home-library", form.home_library)->required();
+    add->add_option("--mother-tongue", form.mother_tongue, "ISO 639-1 code, e.g. fi, sv, se");
+    add->add_option("--gender", form.gender, "female, male, other");
+    add->add_option("--guardian", guardian, "patron id of the guardian (under-15s)");
+    add->add_option("--responsible-person", responsible, "patron id (organisations)");
+    add_contact_options(add, add_contact);
+    on(add, "patron add", [&](Session& s) {
+        form.street_address = add_contact.street.value_or("");
+        form.postal_code = add_contact.postal_code.value_or("");
+        form.post_office = add_contact.post_office.value_or("");
+        form.country = add_contact.country.value_or("FI");
+        form.email = add_contact.email.value_or("");
+        form.phones = add_contact.phones.value_or(std::vector<std::string>{});
+        form.due_date_reminder = add_contact.due_date_reminder.value_or("");
+        form.overdue_notice = add_contact.overdue_notice.value_or("");
+        form.hold_ready = add_contact.hold_ready.value_or("");
+        if (guardian) form.guardian = PatronId{*guardian};
+        if (responsible) form.responsible_person = PatronId{*responsible};
+        return patron_add(s, form);
+    });
+
+    PatronSelector selector;
+    auto* show = patron_cmd->add_subcommand("show", "show one patron record");
+    auto* by_id = show->add_option("--id", selector.id, "patron id");
+    auto* by_card = show->add_option("--card", selector.card, "card number");
+    auto* by_hetu = show->add_flag("--hetu", selector.hetu_from_stdin,
+                                   "look up by identity code, read from stdin");
+    by_id->excludes(by_card)->excludes(by_hetu);
+    by_card->excludes(by_hetu);
+    show->require_option(1);
+    on(show, "patron show", [&](Session& s) { return patron_show(s, selector); });
+
+    std::int64_t update_id = 0;
+    ContactOptions update_contact;
+    auto* update = patron_cmd->add_subcommand("update", "change contact data and notice channels");
+    update->add_option("--id", update_id, "patron id")->required();
+    add_contact_options(update, update_contact);
+    on(update, "patron update", [&](Session& s) {
+        ContactForm change{update_contact.street,      update_contact.postal_code,
+                           update_contact.post_office, update_contact.country,
+                           update_contact.email,       update_contact.phones,
+                           update_contact.due_date_reminder, update_contact.overdue_notice,
+                           update_contact.hold_ready};
+        return patron_update(s, update_id, change);
+    });
+
+    std::int64_t after = 0;
+    std::size_t limit = 50;
+    auto* list = patron_cmd->add_subcommand("list", "list patrons by id");
+    list->add_option("--after", after, "list ids greater than this (paging)");
+    list->add_option("--limit", limit, "at most this many (1-1000)")->default_str("50");
+    on(list, "patron list", [&](Session& s) { return patron_list(s, after, limit); });
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? kOk : kUsage;
+    }
+    try {
+        Session session(global, name);
+        return command(session);
+    } catch (const patron::Exception& e) {
+        std::cerr << "patronctl: error: " << e.what() << "\n";
+        return kEnvironment;
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::cerr << "patronctl: unexpected error: " << e.what() << "\n";
+        return kEnvironment;
+    }
+}

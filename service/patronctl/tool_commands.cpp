@@ -1,0 +1,74 @@
+#include <fmt/format.h>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "patron/audit/audit_log.hpp"
+#include "patron/domain/date.hpp"
+#include "patron/domain/hetu.hpp"
+#include "patronctl/commands.hpp"
+
+namespace patron::cli {
+namespace {
+
+std::string hex(std::string_view bytes) {
+    std::string out;
+    for (unsigned char c : bytes) out += fmt::format("{:02x}", c);
+    return out;
+}
+
+}  // namespace
+
+int keys_init(Session& session) {
+    const auto& file = session.config().key_file;
+    KeyRing::create_file(file);
+    std::cout << fmt::format(
+        "created key file {} (mode 0600). Back it up apart from the database: without it no "
+        "identity code in the register can be read.\n",
+        file.string());
+    return kOk;
+}
+
+int hetu_validate(Session& session) {
+    const Date today = session.clock().today();
+    bool all_valid = true;
+    std::string line;
+    while (std::getline(std::cin, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        const auto code = PersonalIdentityCode::parse(line, today);
+        if (code) {
+            std::cout << "valid " << to_iso(code->birth_date()) << "\n";
+        } else {
+            all_valid = false;
+            std::cout << "invalid " << code.error().message << "\n";
+        }
+    }
+    return all_valid ? kOk : kRefused;
+}
+
+int audit_verify(Session& session) {
+    AuditLog log(session.database());
+    const std::int64_t sealed = log.seal();
+    const AuditVerification v = log.verify();
+    if (session.options().json) {
+        std::cout << nlohmann::json{{"intact", v.intact},
+                                    {"sealed_now", sealed},
+                                    {"checked", v.sealed_checked},
+                                    {"unsealed", v.unsealed},
+                                    {"head_seal_no", v.head_seal_no},
+                                    {"head_sha256", hex(v.head_hash)},
+                                    {"broken_at", v.broken_at ? nlohmann::json(*v.broken_at)
+                                                              : nlohmann::json(nullptr)},
+                                    {"problem", v.problem}}
+                  << "\n";
+    } else if (v.intact) {
+        std::cout << fmt::format(
+            "audit log intact: {} entries checked ({} sealed now, {} awaiting sealing)\n"
+            "chain head: entry {} sha256 {}\n",
+            v.sealed_checked, sealed, v.unsealed, v.head_seal_no, hex(v.head_hash));
+    } else {
+        std::cout << fmt::format("audit log TAMPERED at entry {}: {}\n", *v.broken_at, v.problem);
+    }
+    return v.intact ? kOk : kRefused;
+}
+
+}  // namespace patron::cli
