@@ -1,10 +1,10 @@
 #include "patron/config.hpp"
 
+#include <fmt/format.h>
+#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include "patron/exception.hpp"
 

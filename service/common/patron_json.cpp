@@ -59,9 +59,8 @@ nlohmann::json to_json(const Patron& p, Date today) {
     j["created_by"] = p.created_by;
     j["modified_at"] = to_iso(p.modified_at);
     j["modified_by"] = p.modified_by;
-    j["last_card_activity"] =
-        optional_text(p.last_card_activity ? std::optional(to_iso(*p.last_card_activity))
-                                           : std::nullopt);
+    j["last_card_activity"] = optional_text(
+        p.last_card_activity ? std::optional(to_iso(*p.last_card_activity)) : std::nullopt);
     return j;
 }
 

@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -27,10 +28,11 @@ int db_status(Session& session) {
     if (session.options().json) {
         auto migrations = nlohmann::json::array();
         for (const auto& m : status.migrations) {
-            migrations.push_back({{"version", m.version},
-                                  {"name", m.name},
-                                  {"applied_at", m.applied_at ? nlohmann::json(to_iso(*m.applied_at))
-                                                              : nlohmann::json(nullptr)}});
+            migrations.push_back(
+                {{"version", m.version},
+                 {"name", m.name},
+                 {"applied_at",
+                  m.applied_at ? nlohmann::json(to_iso(*m.applied_at)) : nlohmann::json(nullptr)}});
         }
         std::cout << nlohmann::json{{"database_version", status.database_version},
                                     {"known_version", status.known_version},
@@ -47,8 +49,8 @@ int db_status(Session& session) {
                 "database is at version {}, newer than this patronctl knows ({}): upgrade patron\n",
                 status.database_version, status.known_version);
         } else {
-            std::cout << fmt::format("database is at version {} of {}{}\n",
-                                     status.database_version, status.known_version,
+            std::cout << fmt::format("database is at version {} of {}{}\n", status.database_version,
+                                     status.known_version,
                                      status.up_to_date() ? "" : ": run `patronctl db migrate`");
         }
     }

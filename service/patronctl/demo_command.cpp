@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+
 #include <iostream>
 
 #include "common/patron_json.hpp"
@@ -21,7 +22,9 @@ constexpr const char* kSchoolCard = "DEMO0003";
 constexpr const char* kAdultHetu = "131052-308T";
 
 PatronId must(const Result<PatronId>& id) {
-    if (!id) throw Exception(fmt::format("demo data refused: {}: {}", id.error().field, id.error().message));
+    if (!id)
+        throw Exception(
+            fmt::format("demo data refused: {}: {}", id.error().field, id.error().message));
     return *id;
 }
 
@@ -82,10 +85,9 @@ void load(Register& reg, const Caller& caller, Date today) {
 int demo(Session& session) {
     const auto& config = session.config();
     const std::string& url = session.database_url();
-    std::cerr << (config.database_url
-                      ? fmt::format("database: {}\n", pg::redact_url(url))
-                      : fmt::format("database: embedded PostgreSQL in {}\n",
-                                    config.embedded_dir().string()));
+    std::cerr << (config.database_url ? fmt::format("database: {}\n", pg::redact_url(url))
+                                      : fmt::format("database: embedded PostgreSQL in {}\n",
+                                                    config.embedded_dir().string()));
     for (int version : pg::migrate(url)) {
         std::cerr << fmt::format("applied migration {:04}\n", version);
     }

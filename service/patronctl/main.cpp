@@ -1,7 +1,8 @@
 // patronctl: the command-line tool of the patron register.
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "patron/exception.hpp"
@@ -135,10 +136,14 @@ int run(int argc, char** argv) {
     update->add_option("--id", update_id, "patron id")->required();
     add_contact_options(update, update_contact);
     on(update, "patron update", [&](Session& s) {
-        ContactForm change{update_contact.street,      update_contact.postal_code,
-                           update_contact.post_office, update_contact.country,
-                           update_contact.email,       update_contact.phones,
-                           update_contact.due_date_reminder, update_contact.overdue_notice,
+        ContactForm change{update_contact.street,
+                           update_contact.postal_code,
+                           update_contact.post_office,
+                           update_contact.country,
+                           update_contact.email,
+                           update_contact.phones,
+                           update_contact.due_date_reminder,
+                           update_contact.overdue_notice,
                            update_contact.hold_ready};
         return patron_update(s, update_id, change);
     });

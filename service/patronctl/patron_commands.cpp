@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+
 #include <iostream>
 
 #include "common/patron_json.hpp"
@@ -57,8 +58,9 @@ int patron_list(Session& session, std::int64_t after, std::size_t limit) {
         auto items = nlohmann::json::array();
         for (const auto& s : *page) items.push_back(service::to_json(s));
         std::cout << nlohmann::json{{"patrons", items},
-                                    {"next_after", page->size() < limit ? nlohmann::json(nullptr)
-                                                                   : nlohmann::json(page->back().id.value)}}
+                                    {"next_after", page->size() < limit
+                                                       ? nlohmann::json(nullptr)
+                                                       : nlohmann::json(page->back().id.value)}}
                          .dump(2)
                   << "\n";
     } else {

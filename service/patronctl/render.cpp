@@ -24,15 +24,15 @@ void print_patron(std::ostream& out, const Patron& p, Date today) {
     line(out, "name", p.display_name());
     if (p.hetu) {
         line(out, "identity code", p.hetu->masked());
-        line(out, "birth date", fmt::format("{} (age {})", to_iso(p.hetu->birth_date()),
-                                            p.hetu->age_on(today)));
+        line(out, "birth date",
+             fmt::format("{} (age {})", to_iso(p.hetu->birth_date()), p.hetu->age_on(today)));
     }
     line(out, "card", p.card.value());
     line(out, "home library", p.home_library);
     if (p.address) {
-        line(out, "address", fmt::format("{}, {} {}, {}", p.address->street,
-                                         p.address->postal_code.value(), p.address->post_office,
-                                         p.address->country.value()));
+        line(out, "address",
+             fmt::format("{}, {} {}, {}", p.address->street, p.address->postal_code.value(),
+                         p.address->post_office, p.address->country.value()));
     } else {
         line(out, "address", "");
     }
@@ -42,10 +42,10 @@ void print_patron(std::ostream& out, const Patron& p, Date today) {
     line(out, "phones", phones);
     line(out, "mother tongue", p.mother_tongue ? p.mother_tongue->value() : "");
     if (p.kind == PatronKind::person) line(out, "gender", to_string(p.gender));
-    line(out, "notices", fmt::format("due date {}, overdue {}, hold ready {}",
-                                     to_string(p.notices.due_date_reminder),
-                                     to_string(p.notices.overdue_notice),
-                                     to_string(p.notices.hold_ready)));
+    line(out, "notices",
+         fmt::format("due date {}, overdue {}, hold ready {}",
+                     to_string(p.notices.due_date_reminder), to_string(p.notices.overdue_notice),
+                     to_string(p.notices.hold_ready)));
     if (p.kind == PatronKind::person) {
         line(out, "guardians", id_list(p.guardians));
         line(out, "wards under 15", id_list(p.wards));

@@ -1,9 +1,9 @@
 #include "patronctl/session.hpp"
 
+#include <fmt/format.h>
 #include <pwd.h>
 #include <unistd.h>
 
-#include <fmt/format.h>
 #include <iostream>
 
 #include "patron/exception.hpp"
@@ -24,7 +24,8 @@ Session::Session(GlobalOptions options, std::string command)
     // Command-line options act as the environment variables they stand for, so one precedence
     // rule holds: option, then environment, then file, then default.
     const auto env = [this](const char* name) -> std::optional<std::string> {
-        if (std::string_view(name) == "PATRON_DATA_DIR" && options_.data_dir) return options_.data_dir;
+        if (std::string_view(name) == "PATRON_DATA_DIR" && options_.data_dir)
+            return options_.data_dir;
         if (std::string_view(name) == "DATABASE_URL" && options_.database_url) {
             return options_.database_url;
         }

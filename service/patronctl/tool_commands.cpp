@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+
 #include <iostream>
 #include <nlohmann/json.hpp>
 

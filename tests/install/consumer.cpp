@@ -1,7 +1,6 @@
 // Uses the public API the way a linking library system would: validate an identity code.
 #include <chrono>
 #include <iostream>
-
 #include <patron/domain/hetu.hpp>
 
 int main() {

@@ -11,7 +11,9 @@ class FixedClock final : public Clock {
 public:
     explicit FixedClock(Date today) { set_today(today); }
 
-    [[nodiscard]] TimePoint now() const override { return TimePoint{TimePoint::duration{now_.load()}}; }
+    [[nodiscard]] TimePoint now() const override {
+        return TimePoint{TimePoint::duration{now_.load()}};
+    }
     [[nodiscard]] Date today() const override {
         return Date{std::chrono::floor<std::chrono::days>(now())};
     }

@@ -1,9 +1,9 @@
 #include "support/test_cluster.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fmt/format.h>
 #include <pqxx/pqxx>
 
 #include "patron/pg/database.hpp"
@@ -40,7 +40,8 @@ TestServer::TestServer() {
         base_url_ = cluster_->url("postgres");
     }
     admin(base_url_, fmt::format("DROP DATABASE IF EXISTS {}_{}", kTemplate, ::getpid()));
-    admin(base_url_, fmt::format("CREATE DATABASE {}_{} TEMPLATE template0", kTemplate, ::getpid()));
+    admin(base_url_,
+          fmt::format("CREATE DATABASE {}_{} TEMPLATE template0", kTemplate, ::getpid()));
     pg::migrate(url(fmt::format("{}_{}", kTemplate, ::getpid())));
     current = this;
 }
@@ -77,7 +78,8 @@ std::string TestServer::url(const std::string& database) const {
 
 std::filesystem::path TestServer::bin_dir() const {
     if (cluster_) return cluster_->bin_dir();
-    if (const char* dir = std::getenv("PATRON_PG_BINDIR"); dir != nullptr && *dir != '\0') return dir;
+    if (const char* dir = std::getenv("PATRON_PG_BINDIR"); dir != nullptr && *dir != '\0')
+        return dir;
     return "/usr/lib/postgresql/15/bin";
 }
 

@@ -5,12 +5,12 @@
 // ephemeral embedded cluster started once per binary (support/db_main.cpp). Every test gets a
 // fresh database cloned from a migrated template, so tests never see each other's rows.
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "patron/context.hpp"
 #include "patron/crypto/key_ring.hpp"

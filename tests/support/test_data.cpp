@@ -1,8 +1,8 @@
 #include "support/test_data.hpp"
 
+#include <fmt/format.h>
 #include <openssl/evp.h>
 
-#include <fmt/format.h>
 #include <stdexcept>
 
 #include "patron/domain/hetu.hpp"

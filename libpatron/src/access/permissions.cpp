@@ -26,7 +26,7 @@ constexpr std::array<std::array<Scope, 7>, 6> kTable{{
 }};
 
 constexpr std::array<std::string_view, 6> kOperationNames{
-    "patron.register", "patron.read",     "patron.list",
+    "patron.register",       "patron.read",          "patron.list",
     "patron.update_contact", "patron.card_activity", "patron.add_guardian"};
 
 }  // namespace

@@ -8,7 +8,8 @@
 namespace patron::detail {
 
 template <class Enum, std::size_t N>
-constexpr std::string_view name_of(const std::array<std::string_view, N>& names, Enum value) noexcept {
+constexpr std::string_view name_of(const std::array<std::string_view, N>& names,
+                                   Enum value) noexcept {
     return names[static_cast<std::size_t>(value)];
 }
 

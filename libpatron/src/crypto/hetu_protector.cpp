@@ -59,15 +59,14 @@ EncryptedHetu HetuProtector::encrypt(const PersonalIdentityCode& code) const {
     int length = 0;
     const bool ok =
         ctx && RAND_bytes(nonce, kNonceLength) == 1 &&
-        EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.bytes().data(), nonce) ==
-            1 &&
-        EVP_EncryptUpdate(ctx.get(), nullptr, &length, bytes_of(aad), static_cast<int>(aad.size())) ==
-            1 &&
+        EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.bytes().data(), nonce) == 1 &&
+        EVP_EncryptUpdate(ctx.get(), nullptr, &length, bytes_of(aad),
+                          static_cast<int>(aad.size())) == 1 &&
         EVP_EncryptUpdate(ctx.get(), cipher, &length, bytes_of(plain),
                           static_cast<int>(plain.size())) == 1 &&
         EVP_EncryptFinal_ex(ctx.get(), cipher + length, &length) == 1 &&
-        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagLength,
-                            cipher + plain.size()) == 1;
+        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagLength, cipher + plain.size()) ==
+            1;
     if (!ok) throw Exception("AES-256-GCM encryption failed");
     return EncryptedHetu{set.current, std::move(out)};
 }
@@ -96,8 +95,8 @@ PersonalIdentityCode HetuProtector::decrypt(const EncryptedHetu& encrypted) cons
         ctx &&
         EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key->bytes().data(), nonce) ==
             1 &&
-        EVP_DecryptUpdate(ctx.get(), nullptr, &length, bytes_of(aad), static_cast<int>(aad.size())) ==
-            1 &&
+        EVP_DecryptUpdate(ctx.get(), nullptr, &length, bytes_of(aad),
+                          static_cast<int>(aad.size())) == 1 &&
         EVP_DecryptUpdate(ctx.get(), plain_bytes, &length, cipher, static_cast<int>(plain_size)) ==
             1 &&
         EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagLength, tag.data()) == 1 &&
@@ -121,7 +120,8 @@ HetuDigest HetuProtector::digest(const PersonalIdentityCode& code) const {
 
 std::vector<HetuDigest> HetuProtector::lookup_digests(const PersonalIdentityCode& code) const {
     std::vector<HetuDigest> digests;
-    for (const auto& [id, key] : keys_.hetu_index().keys) digests.push_back(digest_with(id, key, code));
+    for (const auto& [id, key] : keys_.hetu_index().keys)
+        digests.push_back(digest_with(id, key, code));
     return digests;
 }
 

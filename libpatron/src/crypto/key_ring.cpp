@@ -1,16 +1,16 @@
 #include "patron/crypto/key_ring.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <sys/stat.h>
+#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 #include <string>
-#include <toml++/toml.h>
 
 #include "patron/exception.hpp"
 
@@ -31,8 +31,9 @@ std::string base64_encode(std::span<const std::uint8_t> bytes) {
 std::optional<SecretBytes> base64_decode(std::string_view text) {
     if (text.empty() || text.size() % 4 != 0) return std::nullopt;
     std::vector<std::uint8_t> buffer(text.size() / 4 * 3);
-    const int n = EVP_DecodeBlock(buffer.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                                  static_cast<int>(text.size()));
+    const int n =
+        EVP_DecodeBlock(buffer.data(), reinterpret_cast<const unsigned char*>(text.data()),
+                        static_cast<int>(text.size()));
     if (n < 0) return std::nullopt;
     // EVP_DecodeBlock counts padding as zero bytes; drop one per '='.
     std::size_t size = static_cast<std::size_t>(n);
@@ -49,8 +50,8 @@ KeySet parse_key_set(const toml::table& root, const char* section, std::string_v
     }
     const auto current = (*table)["current"].value<std::int64_t>();
     if (!current || *current < 1 || *current > 65535) {
-        throw ConfigError(fmt::format("key file {}: [{}] current must be a key id 1-65535",
-                                      source, section));
+        throw ConfigError(
+            fmt::format("key file {}: [{}] current must be a key id 1-65535", source, section));
     }
     const toml::table* keys = (*table)["keys"].as_table();
     if (keys == nullptr || keys->empty()) {
@@ -67,15 +68,14 @@ KeySet parse_key_set(const toml::table& root, const char* section, std::string_v
             id = id * 10 + static_cast<std::uint32_t>(c - '0');
         }
         if (!digits || id < 1 || id > 65535) {
-            throw ConfigError(fmt::format("key file {}: [{}] key id must be a number 1-65535",
-                                          source, section));
+            throw ConfigError(
+                fmt::format("key file {}: [{}] key id must be a number 1-65535", source, section));
         }
         const auto* text = value.as_string();
         auto secret = text ? base64_decode(text->get()) : std::nullopt;
         if (!secret || secret->size() != kKeyLength) {
-            throw ConfigError(fmt::format(
-                "key file {}: [{}] key {} must be {} bytes in base64", source, section, id,
-                kKeyLength));
+            throw ConfigError(fmt::format("key file {}: [{}] key {} must be {} bytes in base64",
+                                          source, section, id, kKeyLength));
         }
         set.keys.emplace(static_cast<std::uint16_t>(id), std::move(*secret));
     }
@@ -94,8 +94,8 @@ std::string read_all(int fd, const std::filesystem::path& file) {
         if (n == 0) break;
         if (n < 0) {
             if (errno == EINTR) continue;
-            throw ConfigError(fmt::format("key file {}: cannot read: {}", file.string(),
-                                          std::strerror(errno)));
+            throw ConfigError(
+                fmt::format("key file {}: cannot read: {}", file.string(), std::strerror(errno)));
         }
         text.append(buffer, static_cast<std::size_t>(n));
     }
@@ -112,8 +112,8 @@ const SecretBytes* KeySet::find(std::uint16_t id) const noexcept {
 KeyRing KeyRing::load(const std::filesystem::path& file) {
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
-        throw ConfigError(fmt::format("key file {}: cannot open: {}", file.string(),
-                                      std::strerror(errno)));
+        throw ConfigError(
+            fmt::format("key file {}: cannot open: {}", file.string(), std::strerror(errno)));
     }
     struct FdCloser {
         int fd;
@@ -140,8 +140,8 @@ KeyRing KeyRing::parse(std::string_view text, std::string_view source) {
     try {
         root = toml::parse(text, source);
     } catch (const toml::parse_error& e) {
-        throw ConfigError(fmt::format("key file {}: line {}: {}", source,
-                                      e.source().begin.line, e.description()));
+        throw ConfigError(fmt::format("key file {}: line {}: {}", source, e.source().begin.line,
+                                      e.description()));
     }
     return KeyRing(parse_key_set(root, kEncryptionSection, source),
                    parse_key_set(root, kIndexSection, source));
@@ -159,9 +159,9 @@ void KeyRing::create_file(const std::filesystem::path& file) {
     }
     const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
-        throw ConfigError(fmt::format("key file {}: cannot create: {}", file.string(),
-                                      errno == EEXIST ? "it exists already (never overwritten)"
-                                                      : std::strerror(errno)));
+        throw ConfigError(fmt::format(
+            "key file {}: cannot create: {}", file.string(),
+            errno == EEXIST ? "it exists already (never overwritten)" : std::strerror(errno)));
     }
     std::string encryption_key = base64_encode(SecretBytes::random(kKeyLength).bytes());
     std::string index_key = base64_encode(SecretBytes::random(kKeyLength).bytes());

@@ -1,14 +1,16 @@
+#include "patron/crypto/secret_bytes.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <limits>
 
-#include "patron/crypto/secret_bytes.hpp"
 #include "patron/exception.hpp"
 
 namespace patron {
 
-SecretBytes::SecretBytes(std::span<const std::uint8_t> bytes) : bytes_(bytes.begin(), bytes.end()) {}
+SecretBytes::SecretBytes(std::span<const std::uint8_t> bytes)
+    : bytes_(bytes.begin(), bytes.end()) {}
 
 SecretBytes SecretBytes::random(std::size_t size) {
     SecretBytes secret;

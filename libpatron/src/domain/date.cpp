@@ -88,8 +88,7 @@ std::string to_iso(Date date) {
 }
 
 std::string to_iso(TimePoint at) {
-    const auto micros =
-        std::chrono::floor<std::chrono::microseconds>(at.time_since_epoch());
+    const auto micros = std::chrono::floor<std::chrono::microseconds>(at.time_since_epoch());
     const auto days = std::chrono::floor<std::chrono::days>(micros);
     const std::chrono::hh_mm_ss time{micros - days};
     std::string out = to_iso(Date{std::chrono::sys_days{days}});

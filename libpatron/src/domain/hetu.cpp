@@ -118,7 +118,8 @@ Result<PersonalIdentityCode> PersonalIdentityCode::make(Date birth, int individu
     if (!birth.ok() || year < 1800 || year > 2099) return refuse(hetu::kNoSuchDate);
     if (individual_number < 0 || individual_number > 999) return refuse(hetu::kBadIndividualDigits);
     const auto two = [](unsigned value) {
-        return std::string{static_cast<char>('0' + value / 10), static_cast<char>('0' + value % 10)};
+        return std::string{static_cast<char>('0' + value / 10),
+                           static_cast<char>('0' + value % 10)};
     };
     const unsigned day = static_cast<unsigned>(birth.day());
     const unsigned month = static_cast<unsigned>(birth.month());

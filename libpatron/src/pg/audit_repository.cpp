@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "patron/exception.hpp"
 #include "patron/domain/date.hpp"
+#include "patron/exception.hpp"
 #include "pg/errors.hpp"
 #include "pg/sql_values.hpp"
 
@@ -135,11 +135,13 @@ void PgAuditRepository::append(std::span<const AuditEvent> events) {
 }
 
 store::ChainHead PgAuditRepository::lock_chain_head() {
-    return translated("audit lock chain", [&] { return read_head(work_.exec_prepared1(kLockHead)); });
+    return translated("audit lock chain",
+                      [&] { return read_head(work_.exec_prepared1(kLockHead)); });
 }
 
 store::ChainHead PgAuditRepository::chain_head() {
-    return translated("audit chain head", [&] { return read_head(work_.exec_prepared1(kReadHead)); });
+    return translated("audit chain head",
+                      [&] { return read_head(work_.exec_prepared1(kReadHead)); });
 }
 
 std::vector<AuditRecord> PgAuditRepository::unsealed(std::size_t limit) {
@@ -158,9 +160,9 @@ void PgAuditRepository::store_seals(std::span<const store::AuditSeal> seals,
         hash.push_back(bytea_text(seal.hash));
     }
     translated("audit store seals", [&] {
-        const auto result = work_.exec_prepared(kStoreSeals, bigint_array(ids),
-                                                bigint_array(numbers), text_array(prev),
-                                                text_array(hash));
+        const auto result =
+            work_.exec_prepared(kStoreSeals, bigint_array(ids), bigint_array(numbers),
+                                text_array(prev), text_array(hash));
         if (result.affected_rows() != seals.size()) {
             throw DatabaseError("audit seal: entries changed while sealing");
         }
@@ -169,8 +171,9 @@ void PgAuditRepository::store_seals(std::span<const store::AuditSeal> seals,
 }
 
 std::vector<AuditRecord> PgAuditRepository::sealed_after(std::int64_t after, std::size_t limit) {
-    return translated("audit read chain",
-                      [&] { return read_records(work_.exec_prepared(kSealedAfter, after, limit)); });
+    return translated("audit read chain", [&] {
+        return read_records(work_.exec_prepared(kSealedAfter, after, limit));
+    });
 }
 
 std::int64_t PgAuditRepository::count_unsealed() {

@@ -17,7 +17,8 @@ public:
     store::ChainHead lock_chain_head() override;
     store::ChainHead chain_head() override;
     std::vector<AuditRecord> unsealed(std::size_t limit) override;
-    void store_seals(std::span<const store::AuditSeal> seals, const store::ChainHead& head) override;
+    void store_seals(std::span<const store::AuditSeal> seals,
+                     const store::ChainHead& head) override;
     std::vector<AuditRecord> sealed_after(std::int64_t after, std::size_t limit) override;
     std::int64_t count_unsealed() override;
     std::vector<AuditRecord> for_patron(PatronId patron) override;

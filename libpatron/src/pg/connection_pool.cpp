@@ -4,7 +4,6 @@
 
 #include <pqxx/pqxx>
 
-
 #include "patron/exception.hpp"
 #include "patron/pg/database.hpp"
 
@@ -39,8 +38,8 @@ ConnectionPool::Lease ConnectionPool::acquire() {
         }
         available_.notify_one();
         // libpq's connection messages name host and socket, never the password.
-        throw DatabaseError(fmt::format("cannot connect to the database {}: {}", redact_url(url_),
-                                        e.what()));
+        throw DatabaseError(
+            fmt::format("cannot connect to the database {}: {}", redact_url(url_), e.what()));
     }
 }
 

@@ -18,7 +18,8 @@ class PgTransaction final : public store::Transaction {
 public:
     explicit PgTransaction(ConnectionPool::Lease lease)
         : lease_(std::move(lease)),
-          work_(translated("begin", [&] { return std::make_unique<pqxx::work>(lease_.connection()); })),
+          work_(translated("begin",
+                           [&] { return std::make_unique<pqxx::work>(lease_.connection()); })),
           patrons_(*work_),
           audit_(*work_) {}
 
@@ -29,7 +30,7 @@ public:
     }
 
 private:
-    ConnectionPool::Lease lease_;      // outlives the transaction using it
+    ConnectionPool::Lease lease_;       // outlives the transaction using it
     std::unique_ptr<pqxx::work> work_;  // aborts on destruction unless committed
     PgPatronRepository patrons_;
     PgAuditRepository audit_;
@@ -73,8 +74,7 @@ std::string redact_url(const std::string& url) {
     // URI form: scheme://user:password@host  → scheme://user:***@host
     static const std::regex uri(R"(^([a-z]+://[^:/@]*):[^@]*@)", std::regex::icase);
     // keyword form: password=secret or password='se cret'
-    static const std::regex keyword(R"((password\s*=\s*)('([^'\\]|\\.)*'|\S+))",
-                                    std::regex::icase);
+    static const std::regex keyword(R"((password\s*=\s*)('([^'\\]|\\.)*'|\S+))", std::regex::icase);
     std::string out = std::regex_replace(url, uri, "$1:***@");
     out = std::regex_replace(out, keyword, "$1***");
     return out;

@@ -1,6 +1,7 @@
 #include "patron/pg/embedded_cluster.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sys/file.h>
@@ -11,12 +12,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fmt/format.h>
 #include <fstream>
-#include <vector>
-
 #include <pqxx/pqxx>
-
+#include <vector>
 
 #include "patron/exception.hpp"
 
@@ -80,8 +78,8 @@ Identity server_identity(const EmbeddedClusterOptions& o) {
             o.run_as_user));
     }
     if (pw->pw_uid == 0) {
-        throw EmbeddedClusterError(fmt::format("user '{}' is root; choose an unprivileged user",
-                                               o.run_as_user));
+        throw EmbeddedClusterError(
+            fmt::format("user '{}' is root; choose an unprivileged user", o.run_as_user));
     }
     id.switch_user = true;
     id.uid = pw->pw_uid;
@@ -101,7 +99,8 @@ int run_tool(const EmbeddedClusterOptions& o, const Identity& id, std::vector<st
     const std::string directory = o.directory.string();
 
     Fd log{::open(tool_log(o).c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)};
-    if (log.fd < 0) throw failure(o, fmt::format("cannot open the tool log: {}", std::strerror(errno)));
+    if (log.fd < 0)
+        throw failure(o, fmt::format("cannot open the tool log: {}", std::strerror(errno)));
     Fd null{::open("/dev/null", O_RDONLY | O_CLOEXEC)};
 
     const pid_t pid = ::fork();
@@ -112,7 +111,8 @@ int run_tool(const EmbeddedClusterOptions& o, const Identity& id, std::vector<st
                 ::_exit(kUnreachable);
             }
         }
-        if (::access(directory.c_str(), R_OK | W_OK | X_OK) != 0 || ::chdir(directory.c_str()) != 0) {
+        if (::access(directory.c_str(), R_OK | W_OK | X_OK) != 0 ||
+            ::chdir(directory.c_str()) != 0) {
             ::_exit(kUnreachable);
         }
         ::dup2(null.fd, STDIN_FILENO);
@@ -148,9 +148,17 @@ std::string quote_conf(const std::string& value) {
 }
 
 void initialise(const EmbeddedClusterOptions& o, const Identity& id) {
-    std::vector<std::string> args{"initdb", "-D", data_dir(o).string(), "-U", kSuperuser,
-                                  "--auth-local=trust", "--auth-host=reject", "-E", "UTF8",
-                                  "--locale=C.UTF-8", "--no-instructions"};
+    std::vector<std::string> args{"initdb",
+                                  "-D",
+                                  data_dir(o).string(),
+                                  "-U",
+                                  kSuperuser,
+                                  "--auth-local=trust",
+                                  "--auth-host=reject",
+                                  "-E",
+                                  "UTF8",
+                                  "--locale=C.UTF-8",
+                                  "--no-instructions"};
     if (o.ephemeral) args.emplace_back("--no-sync");
     if (run_tool(o, id, args) != 0) throw failure(o, "initdb failed");
 
@@ -220,8 +228,8 @@ std::unique_ptr<EmbeddedCluster> EmbeddedCluster::start(EmbeddedClusterOptions o
     for (const auto& dir : {options.directory, run_dir(options)}) {
         if (::chmod(dir.c_str(), 0700) != 0 ||
             (id.switch_user && ::chown(dir.c_str(), id.uid, id.gid) != 0)) {
-            throw failure(options, fmt::format("cannot secure {}: {}", dir.string(),
-                                               std::strerror(errno)));
+            throw failure(options,
+                          fmt::format("cannot secure {}: {}", dir.string(), std::strerror(errno)));
         }
     }
 
@@ -234,7 +242,8 @@ std::unique_ptr<EmbeddedCluster> EmbeddedCluster::start(EmbeddedClusterOptions o
     if (!fs::exists(data_dir(options) / "PG_VERSION")) initialise(options, id);
 
     // pg_ctl status: 0 running, 3 not running.
-    const int status = run_tool(options, id, {"pg_ctl", "status", "-D", data_dir(options).string()});
+    const int status =
+        run_tool(options, id, {"pg_ctl", "status", "-D", data_dir(options).string()});
     if (status != 0) {
         if (run_tool(options, id,
                      {"pg_ctl", "start", "-D", data_dir(options).string(), "-l",

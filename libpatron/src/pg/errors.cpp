@@ -4,7 +4,6 @@
 
 #include <pqxx/pqxx>
 
-
 #include "patron/exception.hpp"
 
 namespace patron::pg {
@@ -20,10 +19,11 @@ void rethrow_translated(std::string_view operation) {
     } catch (const pqxx::broken_connection&) {
         throw DatabaseError(fmt::format("{}: database connection lost", operation));
     } catch (const pqxx::in_doubt_error&) {
-        throw DatabaseError(fmt::format("{}: connection lost during commit; outcome unknown",
-                                        operation));
+        throw DatabaseError(
+            fmt::format("{}: connection lost during commit; outcome unknown", operation));
     } catch (const pqxx::sql_error& e) {
-        throw DatabaseError(fmt::format("{}: database error (SQLSTATE {})", operation, e.sqlstate()));
+        throw DatabaseError(
+            fmt::format("{}: database error (SQLSTATE {})", operation, e.sqlstate()));
     } catch (const pqxx::usage_error&) {
         throw DatabaseError(fmt::format("{}: database API misuse", operation));
     } catch (const pqxx::failure&) {

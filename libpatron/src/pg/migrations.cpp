@@ -1,11 +1,9 @@
 #include "patron/pg/migrations.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <pqxx/pqxx>
-
 
 #include "patron/exception.hpp"
 #include "pg/errors.hpp"

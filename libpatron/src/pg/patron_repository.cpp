@@ -105,7 +105,8 @@ std::vector<store::GuardianLink> guardianships_value(const pqxx::field& field) {
         const auto first = item.find(':');
         const auto second = item.rfind(':');
         if (first == std::string::npos || second == first) throw_corrupt("guardianships");
-        const auto date = parse_iso_date(std::string_view(item).substr(first + 1, second - first - 1));
+        const auto date =
+            parse_iso_date(std::string_view(item).substr(first + 1, second - first - 1));
         if (!date) throw_corrupt("guardianships");
         links.push_back({PatronId{std::stoll(item.substr(0, first))}, *date,
                          PatronId{std::stoll(item.substr(second + 1))}});
@@ -114,7 +115,8 @@ std::vector<store::GuardianLink> guardianships_value(const pqxx::field& field) {
 }
 
 store::PatronRow read_row(const pqxx::row& r) {
-    store::PatronRow row{.patron = {.card = stored<CardNumber>("card_number", r[16].as<std::string>())}};
+    store::PatronRow row{
+        .patron = {.card = stored<CardNumber>("card_number", r[16].as<std::string>())}};
     Patron& p = row.patron;
     p.id = PatronId{r[0].as<std::int64_t>()};
     p.kind = kind_value(r[1]);
@@ -168,7 +170,9 @@ std::vector<std::string> phone_values(const std::vector<PhoneNumber>& phones) {
 // Address columns are all NULL or all set (patrons_address_whole).
 void add_address(Params& params, const std::optional<Address>& address) {
     if (address) {
-        params.add(address->street).add(address->postal_code.value()).add(address->post_office)
+        params.add(address->street)
+            .add(address->postal_code.value())
+            .add(address->post_office)
             .add(address->country.value());
     } else {
         params.add_null().add_null().add_null().add_null();
@@ -187,8 +191,8 @@ void prepare_patron_statements(pqxx::connection& connection) {
     connection.prepare(kFindById, std::string(kSelect) + "WHERE p.id = $1");
     connection.prepare(kLockById, std::string(kSelect) + "WHERE p.id = $1 FOR UPDATE OF p");
     connection.prepare(kFindByCard, std::string(kSelect) + "WHERE p.card_number = $1");
-    connection.prepare(kFindByDigest, std::string(kSelect) +
-                                          "WHERE p.hetu_index = ANY ($1::bytea[]) LIMIT 1");
+    connection.prepare(kFindByDigest,
+                       std::string(kSelect) + "WHERE p.hetu_index = ANY ($1::bytea[]) LIMIT 1");
     connection.prepare(kList, kListSql);
     connection.prepare(kUpdateContact, kUpdateContactSql);
     connection.prepare(kCardActivity, kCardActivitySql);
@@ -201,8 +205,10 @@ std::optional<PatronId> PgPatronRepository::insert(const store::PatronRow& row) 
     Params params;
     params.add(std::string(to_string(p.kind)));
     if (row.hetu && row.digest) {
-        params.add(std::to_string(row.hetu->key_id)).add(bytea_text(row.hetu->bytes))
-            .add(std::to_string(row.digest->key_id)).add(bytea_text(row.digest->bytes));
+        params.add(std::to_string(row.hetu->key_id))
+            .add(bytea_text(row.hetu->bytes))
+            .add(std::to_string(row.digest->key_id))
+            .add(bytea_text(row.digest->bytes));
     } else {
         params.add_null().add_null().add_null().add_null();
     }
@@ -210,7 +216,8 @@ std::optional<PatronId> PgPatronRepository::insert(const store::PatronRow& row) 
     const auto text_or_null = [](const std::string& s) {
         return s.empty() ? std::nullopt : std::optional(s);
     };
-    params.add(text_or_null(p.surname)).add(text_or_null(p.given_names))
+    params.add(text_or_null(p.surname))
+        .add(text_or_null(p.given_names))
         .add(text_or_null(p.organisation_name));
     add_address(params, p.address);
     params.add(email_value(p.email)).add(text_array(phone_values(p.phones)));
@@ -230,11 +237,13 @@ std::optional<PatronId> PgPatronRepository::insert(const store::PatronRow& row) 
 }
 
 std::optional<store::PatronRow> PgPatronRepository::find_by_id(PatronId id) {
-    return translated("patron find", [&] { return first_row(work_.exec_prepared(kFindById, id.value)); });
+    return translated("patron find",
+                      [&] { return first_row(work_.exec_prepared(kFindById, id.value)); });
 }
 
 std::optional<store::PatronRow> PgPatronRepository::lock_by_id(PatronId id) {
-    return translated("patron lock", [&] { return first_row(work_.exec_prepared(kLockById, id.value)); });
+    return translated("patron lock",
+                      [&] { return first_row(work_.exec_prepared(kLockById, id.value)); });
 }
 
 std::optional<store::PatronRow> PgPatronRepository::find_by_card(const CardNumber& card) {

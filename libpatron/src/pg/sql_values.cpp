@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <pqxx/binarystring>
+#include <pqxx/pqxx>
 
 #include "patron/domain/date.hpp"
 #include "patron/exception.hpp"
@@ -36,7 +36,6 @@ std::string bytea_text(std::string_view bytes) {
 }
 
 std::string bytea_value(const pqxx::field& field) { return pqxx::binarystring(field).str(); }
-
 
 TimePoint timestamp_from_micros(const pqxx::field& field) {
     return TimePoint{std::chrono::duration_cast<TimePoint::duration>(

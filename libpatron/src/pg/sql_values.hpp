@@ -4,13 +4,10 @@
 
 #include <deque>
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <pqxx/strconv>
-#include <pqxx/field>
-#include <pqxx/prepared_statement>
 
 #include "patron/clock.hpp"
 
@@ -34,7 +31,8 @@ private:
 /// bytea result field to raw bytes.
 [[nodiscard]] std::string bytea_value(const pqxx::field& field);
 
-/// Timestamps are written as to_iso(TimePoint) text and read back as: a result column selected as `(extract(epoch FROM col) * 1000000)::bigint`.
+/// Timestamps are written as to_iso(TimePoint) text and read back as: a result column selected as
+/// `(extract(epoch FROM col) * 1000000)::bigint`.
 [[nodiscard]] TimePoint timestamp_from_micros(const pqxx::field& field);
 
 /// Dates are written as to_iso(Date) text and read back by this.
@@ -51,7 +49,8 @@ private:
 /// Re-validates a stored value through its domain type's parse(): values are only constructed
 /// validated, and a failure means the database was changed behind the register's back.
 template <class Value, class... Extra>
-[[nodiscard]] Value stored(std::string_view column, const std::string& text, const Extra&... extra) {
+[[nodiscard]] Value stored(std::string_view column, const std::string& text,
+                           const Extra&... extra) {
     auto value = Value::parse(text, extra...);
     if (!value) throw_corrupt(column);
     return std::move(*value);

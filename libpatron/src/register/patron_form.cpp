@@ -12,8 +12,11 @@ bool valid_utf8(std::string_view text) {
     std::size_t i = 0;
     while (i < text.size()) {
         const auto c = static_cast<unsigned char>(text[i]);
-        const std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3
-                                              : (c >> 3) == 0x1e  ? 4 : 0;
+        const std::size_t length = c < 0x80           ? 1
+                                   : (c >> 5) == 0x6  ? 2
+                                   : (c >> 4) == 0xe  ? 3
+                                   : (c >> 3) == 0x1e ? 4
+                                                      : 0;
         if (length == 0 || i + length > text.size()) return false;
         for (std::size_t k = 1; k < length; ++k) {
             if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return false;
@@ -72,7 +75,8 @@ Result<std::optional<Address>> address_field(std::string_view street, std::strin
     if (!p) return tl::unexpected(p.error());
     auto o = text_field("post_office", office);
     if (!o) return tl::unexpected(o.error());
-    return std::optional<Address>{Address{std::move(*s), std::move(*p), std::move(*o), std::move(*c)}};
+    return std::optional<Address>{
+        Address{std::move(*s), std::move(*p), std::move(*o), std::move(*c)}};
 }
 
 Result<std::optional<EmailAddress>> email_field(std::string_view text) {
@@ -99,16 +103,21 @@ Result<std::vector<PhoneNumber>> phones_field(const std::vector<std::string>& te
 }
 
 // A notice can only go where the patron can be reached.
-Result<void> check_channels(const NotificationChannels& channels, const std::optional<Address>& address,
+Result<void> check_channels(const NotificationChannels& channels,
+                            const std::optional<Address>& address,
                             const std::optional<EmailAddress>& email,
                             const std::vector<PhoneNumber>& phones) {
-    const std::pair<const char*, Channel> all[] = {{"due_date_reminder", channels.due_date_reminder},
-                                                  {"overdue_notice", channels.overdue_notice},
-                                                  {"hold_ready", channels.hold_ready}};
+    const std::pair<const char*, Channel> all[] = {
+        {"due_date_reminder", channels.due_date_reminder},
+        {"overdue_notice", channels.overdue_notice},
+        {"hold_ready", channels.hold_ready}};
     for (const auto& [field, channel] : all) {
-        if (channel == Channel::email && !email) return invalid(field, "email channel needs an email address");
-        if (channel == Channel::sms && phones.empty()) return invalid(field, "sms channel needs a phone number");
-        if (channel == Channel::letter && !address) return invalid(field, "letter channel needs a postal address");
+        if (channel == Channel::email && !email)
+            return invalid(field, "email channel needs an email address");
+        if (channel == Channel::sms && phones.empty())
+            return invalid(field, "sms channel needs a phone number");
+        if (channel == Channel::letter && !address)
+            return invalid(field, "letter channel needs a postal address");
     }
     return {};
 }
@@ -150,10 +159,9 @@ Result<ValidRegistration> validate_registration(const PatronForm& form, Date tod
         out.hetu = std::move(*hetu);
         out.guardian = form.guardian;
     } else {
-        for (const auto& [field, value] : {std::pair{"hetu", &form.hetu},
-                                           std::pair{"surname", &form.surname},
-                                           std::pair{"given_names", &form.given_names},
-                                           std::pair{"gender", &form.gender}}) {
+        for (const auto& [field, value] :
+             {std::pair{"hetu", &form.hetu}, std::pair{"surname", &form.surname},
+              std::pair{"given_names", &form.given_names}, std::pair{"gender", &form.gender}}) {
             if (!trim(*value).empty()) return invalid(field, "an organisation has none");
         }
         auto name = text_field("organisation_name", form.organisation_name);
@@ -166,8 +174,8 @@ Result<ValidRegistration> validate_registration(const PatronForm& form, Date tod
         out.responsible_person = form.responsible_person;
     }
 
-    auto address = address_field(form.street_address, form.postal_code, form.post_office,
-                                 form.country);
+    auto address =
+        address_field(form.street_address, form.postal_code, form.post_office, form.country);
     if (!address) return tl::unexpected(address.error());
     auto email = email_field(form.email);
     if (!email) return tl::unexpected(email.error());

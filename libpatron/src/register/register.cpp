@@ -41,7 +41,8 @@ struct Register::Impl {
     static Result<void> check_caller(const Caller& caller, Operation operation) {
         if (caller.actor.empty()) return invalid("actor", "every call names its actor");
         if (caller.purpose.empty()) return invalid("purpose", "every call states its purpose");
-        if (permitted_scope(caller.role, operation) == Scope::none) return denied(caller, operation);
+        if (permitted_scope(caller.role, operation) == Scope::none)
+            return denied(caller, operation);
         return {};
     }
 
@@ -68,15 +69,20 @@ struct Register::Impl {
     }
 
     static tl::unexpected<Error> denied(const Caller& caller, Operation operation) {
-        return fail(ErrorCode::permission_denied, "",
-                    fmt::format("role {} may not {}", to_string(caller.role), to_string(operation)));
+        return fail(
+            ErrorCode::permission_denied, "",
+            fmt::format("role {} may not {}", to_string(caller.role), to_string(operation)));
     }
 
     AuditEvent event(const Caller& caller, Operation operation, PatronId patron,
                      std::vector<std::string> fields = {}) const {
-        return AuditEvent{context.clock.now(), caller.actor,  caller.role,
-                          std::string(to_string(operation)), patron,
-                          caller.purpose, std::move(fields)};
+        return AuditEvent{context.clock.now(),
+                          caller.actor,
+                          caller.role,
+                          std::string(to_string(operation)),
+                          patron,
+                          caller.purpose,
+                          std::move(fields)};
     }
 
     Patron to_patron(store::PatronRow&& row, Date today) const {
@@ -93,8 +99,7 @@ struct Register::Impl {
     // Shared tail of every lookup: permission on the found record, decryption, audit, commit.
     Result<Patron> read(const Caller& caller, store::Transaction& tx,
                         std::optional<store::PatronRow> row) {
-        const std::optional<PatronId> target =
-            row ? std::optional(row->patron.id) : std::nullopt;
+        const std::optional<PatronId> target = row ? std::optional(row->patron.id) : std::nullopt;
         if (auto ok = check_target(caller, Operation::read_patron, target); !ok) {
             return tl::unexpected(ok.error());
         }
@@ -157,7 +162,8 @@ Result<PatronId> Register::register_patron(const Caller& caller, const PatronFor
     std::vector<AuditEvent> events{impl_->event(caller, Operation::register_patron, *id)};
     if (valid->guardian) {
         patrons.add_guardian(*id, *valid->guardian, now, caller.actor);
-        events.push_back(impl_->event(caller, Operation::add_guardian, *valid->guardian, {"wards"}));
+        events.push_back(
+            impl_->event(caller, Operation::add_guardian, *valid->guardian, {"wards"}));
     }
     if (valid->responsible_person) {
         patrons.set_responsible_person(*id, *valid->responsible_person, now, caller.actor);
@@ -214,7 +220,8 @@ Result<std::vector<PatronSummary>> Register::list(const Caller& caller, PatronId
     // Each listed patron's name and card were read: one entry each, in one statement.
     std::vector<AuditEvent> events;
     events.reserve(summaries.size());
-    for (const auto& s : summaries) events.push_back(impl_->event(caller, Operation::list_patrons, s.id));
+    for (const auto& s : summaries)
+        events.push_back(impl_->event(caller, Operation::list_patrons, s.id));
     tx->audit().append(events);
     tx->commit();
     return summaries;

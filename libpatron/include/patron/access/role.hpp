@@ -19,10 +19,11 @@ enum class Role { circulation, home_service, kiosk, billing, dpo, admin, patron 
 
 /// The actor behind a service call, as the audit log records it.
 struct Caller {
-    std::string actor;  ///< staff user id, API client name or kiosk id; not personal data of patrons
+    std::string
+        actor;  ///< staff user id, API client name or kiosk id; not personal data of patrons
     Role role = Role::circulation;
-    std::string purpose;              ///< why the data is processed, e.g. "checkout at desk"
-    std::optional<PatronId> self;     ///< role `patron` only: the patron acting
+    std::string purpose;           ///< why the data is processed, e.g. "checkout at desk"
+    std::optional<PatronId> self;  ///< role `patron` only: the patron acting
 };
 
 }  // namespace patron

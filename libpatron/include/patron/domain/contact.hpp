@@ -51,11 +51,12 @@ private:
     std::string value_;
 };
 
-/// postinumero. Field "postal_code". Finnish (and Åland) codes are exactly five digits; other countries'
-/// 2–10 letters, digits, spaces or hyphens, upper-cased.
+/// postinumero. Field "postal_code". Finnish (and Åland) codes are exactly five digits; other
+/// countries' 2–10 letters, digits, spaces or hyphens, upper-cased.
 class PostalCode {
 public:
-    [[nodiscard]] static Result<PostalCode> parse(std::string_view text, const CountryCode& country);
+    [[nodiscard]] static Result<PostalCode> parse(std::string_view text,
+                                                  const CountryCode& country);
     [[nodiscard]] const std::string& value() const noexcept { return value_; }
     friend bool operator==(const PostalCode&, const PostalCode&) = default;
 

@@ -62,7 +62,8 @@ inline constexpr std::string_view kBadCenturySign = "unknown century sign";
 inline constexpr std::string_view kNoSuchDate = "date part is not a real calendar date";
 inline constexpr std::string_view kFutureDate = "birth date is in the future";
 inline constexpr std::string_view kBadIndividualDigits = "individual number must be three digits";
-inline constexpr std::string_view kUnusedIndividualNumber = "individual number 000 or 001 is not issued";
+inline constexpr std::string_view kUnusedIndividualNumber =
+    "individual number 000 or 001 is not issued";
 inline constexpr std::string_view kTemporaryNumber =
     "temporary identity code (individual number 900-999) is not accepted for the register";
 inline constexpr std::string_view kBadCheckCharacter = "check character is not one that is used";

@@ -2,8 +2,8 @@
 /// @file
 /// A patron record (asiakastietue) as the register returns it.
 
-#include <cstdint>
 #include <compare>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -23,7 +23,9 @@ struct SchemaStatus {
     int known_version = 0;     ///< highest version this build knows
     std::vector<MigrationState> migrations;
     /// True when the database holds versions this build does not know: refuse to run.
-    [[nodiscard]] bool newer_than_known() const noexcept { return database_version > known_version; }
+    [[nodiscard]] bool newer_than_known() const noexcept {
+        return database_version > known_version;
+    }
     [[nodiscard]] bool up_to_date() const noexcept { return database_version == known_version; }
 };
 

@@ -24,10 +24,10 @@ struct PatronForm {
     std::string country = "FI";
     std::string email;
     std::vector<std::string> phones;
-    std::string card_number;    ///< required
-    std::string home_library;   ///< required
-    std::string mother_tongue;  ///< ISO 639-1
-    std::string gender;         ///< "female", "male", "other" or empty
+    std::string card_number;        ///< required
+    std::string home_library;       ///< required
+    std::string mother_tongue;      ///< ISO 639-1
+    std::string gender;             ///< "female", "male", "other" or empty
     std::string due_date_reminder;  ///< "email", "sms", "letter", "none" or empty (none)
     std::string overdue_notice;
     std::string hold_ready;

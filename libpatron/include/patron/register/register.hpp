@@ -55,8 +55,7 @@ public:
     [[nodiscard]] Result<void> record_card_activity(const Caller& caller, PatronId id, Date on);
 
     /// Adds a guardian (an adult person patron) to a ward under 15.
-    [[nodiscard]] Result<void> add_guardian(const Caller& caller, PatronId ward,
-                                            PatronId guardian);
+    [[nodiscard]] Result<void> add_guardian(const Caller& caller, PatronId ward, PatronId guardian);
 
 private:
     struct Impl;
