@@ -4,7 +4,9 @@
 #include <toml++/toml.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <initializer_list>
 
 #include "patron/exception.hpp"
 
@@ -34,8 +36,18 @@ void read_file(Config& config, const std::filesystem::path& file) {
         return ConfigError(fmt::format("config {}: {}: {}", file.string(), key, why));
     };
     for (const auto& [section, value] : root) {
-        if (section != "database" && section != "paths") {
-            throw bad(section.str(), "unknown section (known: database, paths)");
+        const std::string_view name = section.str();
+        const std::initializer_list<std::string_view> keys =
+            name == "database" ? std::initializer_list<std::string_view>{"url", "pool_size"}
+            : name == "paths"  ? std::initializer_list<std::string_view>{"data_dir", "key_file"}
+                               : std::initializer_list<std::string_view>{};
+        if (keys.size() == 0) throw bad(name, "unknown section (known: database, paths)");
+        const toml::table* table = value.as_table();
+        if (table == nullptr) throw bad(name, "must be a section [" + std::string(name) + "]");
+        for (const auto& [key, ignored] : *table) {
+            if (std::find(keys.begin(), keys.end(), key.str()) == keys.end()) {
+                throw bad(fmt::format("{}.{}", name, key.str()), "unknown key");
+            }
         }
     }
     if (auto url = root["database"]["url"]; url) {
@@ -43,7 +55,7 @@ void read_file(Config& config, const std::filesystem::path& file) {
         config.database_url = url.value<std::string>();
     }
     if (auto size = root["database"]["pool_size"]; size) {
-        const auto n = size.value<std::int64_t>();
+        const auto n = size.value_exact<std::int64_t>();
         if (!n || *n < 1 || *n > 1000) throw bad("database.pool_size", "must be 1-1000");
         config.pool_size = static_cast<std::size_t>(*n);
     }
@@ -74,6 +86,7 @@ Config load_config(const std::optional<std::filesystem::path>& file, const EnvLo
     if (config.data_dir.empty()) config.data_dir = default_data_dir(env);
     config.data_dir = std::filesystem::absolute(config.data_dir);
     if (config.key_file.empty()) config.key_file = config.data_dir / "keys.toml";
+    config.key_file = std::filesystem::absolute(config.key_file);
     return config;
 }
 

@@ -8,9 +8,11 @@
 #include <toml++/toml.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "patron/exception.hpp"
 
@@ -30,14 +32,22 @@ std::string base64_encode(std::span<const std::uint8_t> bytes) {
 
 std::optional<SecretBytes> base64_decode(std::string_view text) {
     if (text.empty() || text.size() % 4 != 0) return std::nullopt;
+    // EVP_DecodeBlock reads '=' anywhere as zero bits: accept it only as the final padding.
+    const std::size_t padding = text.ends_with("==") ? 2 : text.ends_with('=') ? 1 : 0;
+    const auto is_base64 = [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+               c == '+' || c == '/';
+    };
+    if (!std::all_of(text.begin(), text.end() - static_cast<std::ptrdiff_t>(padding), is_base64)) {
+        return std::nullopt;
+    }
     std::vector<std::uint8_t> buffer(text.size() / 4 * 3);
     const int n =
         EVP_DecodeBlock(buffer.data(), reinterpret_cast<const unsigned char*>(text.data()),
                         static_cast<int>(text.size()));
     if (n < 0) return std::nullopt;
     // EVP_DecodeBlock counts padding as zero bytes; drop one per '='.
-    std::size_t size = static_cast<std::size_t>(n);
-    for (auto it = text.rbegin(); it != text.rend() && *it == '='; ++it) --size;
+    const std::size_t size = static_cast<std::size_t>(n) - padding;
     SecretBytes secret(std::span<const std::uint8_t>(buffer.data(), size));
     OPENSSL_cleanse(buffer.data(), buffer.size());
     return secret;
@@ -48,7 +58,7 @@ KeySet parse_key_set(const toml::table& root, const char* section, std::string_v
     if (table == nullptr) {
         throw ConfigError(fmt::format("key file {}: missing section [{}]", source, section));
     }
-    const auto current = (*table)["current"].value<std::int64_t>();
+    const auto current = (*table)["current"].value_exact<std::int64_t>();
     if (!current || *current < 1 || *current > 65535) {
         throw ConfigError(
             fmt::format("key file {}: [{}] current must be a key id 1-65535", source, section));
@@ -77,7 +87,10 @@ KeySet parse_key_set(const toml::table& root, const char* section, std::string_v
             throw ConfigError(fmt::format("key file {}: [{}] key {} must be {} bytes in base64",
                                           source, section, id, kKeyLength));
         }
-        set.keys.emplace(static_cast<std::uint16_t>(id), std::move(*secret));
+        if (!set.keys.try_emplace(static_cast<std::uint16_t>(id), std::move(*secret)).second) {
+            throw ConfigError(
+                fmt::format("key file {}: [{}] key {} is given twice", source, section, id));
+        }
     }
     if (set.find(set.current) == nullptr) {
         throw ConfigError(fmt::format("key file {}: [{}] current key {} is not among the keys",
@@ -149,13 +162,18 @@ KeyRing KeyRing::parse(std::string_view text, std::string_view source) {
 
 void KeyRing::create_file(const std::filesystem::path& file) {
     std::error_code ec;
-    if (file.has_parent_path() && !std::filesystem::exists(file.parent_path())) {
-        std::filesystem::create_directories(file.parent_path(), ec);
-        if (ec) {
+    // Every directory created here is private (0700), not only the innermost one.
+    std::vector<std::filesystem::path> missing;
+    for (auto dir = file.parent_path(); !dir.empty() && !std::filesystem::exists(dir);
+         dir = dir.parent_path()) {
+        missing.push_back(dir);
+    }
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+        if (::mkdir(it->c_str(), 0700) != 0 && errno != EEXIST) {
             throw ConfigError(fmt::format("key file {}: cannot create its directory: {}",
-                                          file.string(), ec.message()));
+                                          file.string(), std::strerror(errno)));
         }
-        std::filesystem::permissions(file.parent_path(), std::filesystem::perms::owner_all, ec);
+        ::chmod(it->c_str(), 0700);
     }
     const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {

@@ -75,9 +75,13 @@ std::string redact_url(const std::string& url) {
     static const std::regex uri(R"(^([a-z]+://[^:/@]*):[^@]*@)", std::regex::icase);
     // keyword form: password=secret or password='se cret'
     static const std::regex keyword(R"((password\s*=\s*)('([^'\\]|\\.)*'|\S+))", std::regex::icase);
-    std::string out = std::regex_replace(url, uri, "$1:***@");
-    out = std::regex_replace(out, keyword, "$1***");
-    return out;
+    // URI query parameters end at '&'; in the keyword form '&' may be part of the password.
+    static const std::regex query(R"(([?&]password=)[^&]*)", std::regex::icase);
+    static const std::regex scheme(R"(^[a-z]+://)", std::regex::icase);
+    if (std::regex_search(url, scheme)) {
+        return std::regex_replace(std::regex_replace(url, uri, "$1:***@"), query, "$1***");
+    }
+    return std::regex_replace(url, keyword, "$1***");
 }
 
 }  // namespace patron::pg

@@ -35,8 +35,8 @@ struct KeySet {
 /// @endcode
 class KeyRing {
 public:
-    /// Reads a key file. Refuses a file that group or others may read, write or execute
-    /// (mode must be 0600 or 0400).
+    /// Reads a key file. Refuses a file that group or others have any access to (use 0600 or
+    /// 0400), a symbolic link, or anything but a regular file.
     /// @throws ConfigError unreadable, unsafe mode, malformed, wrong key length, unknown current id
     [[nodiscard]] static KeyRing load(const std::filesystem::path& file);
 
