@@ -18,8 +18,9 @@ int keys_init(Session& session);
 /// Reads identity codes one per line from stdin; prints "valid YYYY-MM-DD" or "invalid <reason>"
 /// for each. Exit kOk when all were valid, kRefused otherwise.
 int hetu_validate(Session& session);
-/// Seals pending entries, then verifies the chain. Exit kRefused when it is broken.
-int audit_verify(Session& session);
+/// Seals pending entries, then verifies the chain (and the anchor "<entry>:<sha256 hex>", when
+/// given). Exit kRefused when it is broken.
+int audit_verify(Session& session, const std::optional<std::string>& anchor);
 
 /// Which record `patron show` reads.
 struct PatronSelector {

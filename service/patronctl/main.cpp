@@ -81,8 +81,13 @@ int run(int argc, char** argv) {
 
     auto* audit = app.add_subcommand("audit", "the audit log");
     audit->require_subcommand(1);
-    on(audit->add_subcommand("verify", "seal pending entries and verify the hash chain"),
-       "audit verify", [](Session& s) { return audit_verify(s); });
+    std::optional<std::string> anchor;
+    auto* verify =
+        audit->add_subcommand("verify", "seal pending entries and verify the hash chain");
+    verify->add_option("--anchor", anchor,
+                       "a chain head printed by an earlier verify (<entry>:<sha256>) that must "
+                       "still be in the log");
+    on(verify, "audit verify", [&](Session& s) { return audit_verify(s, anchor); });
 
     auto* patron_cmd = app.add_subcommand("patron", "patron records");
     patron_cmd->require_subcommand(1);

@@ -17,6 +17,32 @@ std::string hex(std::string_view bytes) {
     return out;
 }
 
+// "<seal_no>:<64 hex digits>", the form verify prints for the chain head.
+std::optional<AuditAnchor> parse_anchor(std::string_view text) {
+    const auto colon = text.find(':');
+    if (colon == std::string_view::npos || colon == 0 || text.size() - colon - 1 != 64) {
+        return std::nullopt;
+    }
+    AuditAnchor anchor;
+    for (char c : text.substr(0, colon)) {
+        if (c < '0' || c > '9' || anchor.seal_no > 1'000'000'000'000'000) return std::nullopt;
+        anchor.seal_no = anchor.seal_no * 10 + (c - '0');
+    }
+    const auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    for (std::size_t i = colon + 1; i < text.size(); i += 2) {
+        const int high = nibble(text[i]);
+        const int low = nibble(text[i + 1]);
+        if (high < 0 || low < 0) return std::nullopt;
+        anchor.hash.push_back(static_cast<char>(high * 16 + low));
+    }
+    return anchor;
+}
+
 }  // namespace
 
 int keys_init(Session& session) {
@@ -46,10 +72,18 @@ int hetu_validate(Session& session) {
     return all_valid ? kOk : kRefused;
 }
 
-int audit_verify(Session& session) {
+int audit_verify(Session& session, const std::optional<std::string>& anchor_text) {
+    std::optional<AuditAnchor> anchor;
+    if (anchor_text) {
+        anchor = parse_anchor(*anchor_text);
+        if (!anchor) {
+            return refused(
+                invalid("anchor", "must be <entry>:<sha256 hex> as printed by verify").value());
+        }
+    }
     AuditLog log(session.database());
     const std::int64_t sealed = log.seal();
-    const AuditVerification v = log.verify();
+    const AuditVerification v = log.verify(anchor);
     if (session.options().json) {
         std::cout << nlohmann::json{{"intact", v.intact},
                                     {"sealed_now", sealed},
@@ -64,7 +98,7 @@ int audit_verify(Session& session) {
     } else if (v.intact) {
         std::cout << fmt::format(
             "audit log intact: {} entries checked ({} sealed now, {} awaiting sealing)\n"
-            "chain head: entry {} sha256 {}\n",
+            "chain head (keep it to anchor a later check with --anchor): {}:{}\n",
             v.sealed_checked, sealed, v.unsealed, v.head_seal_no, hex(v.head_hash));
     } else {
         std::cout << fmt::format("audit log TAMPERED at entry {}: {}\n", *v.broken_at, v.problem);

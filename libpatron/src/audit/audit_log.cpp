@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "audit/chain.hpp"
 
 namespace patron {
@@ -36,7 +38,7 @@ std::int64_t AuditLog::seal() {
     }
 }
 
-AuditVerification AuditLog::verify() {
+AuditVerification AuditLog::verify(const std::optional<AuditAnchor>& anchor) {
     AuditVerification result;
     auto tx = database_.begin();
     auto& audit = tx->audit();
@@ -60,16 +62,20 @@ AuditVerification AuditLog::verify() {
         const auto records = audit.sealed_after(expected - 1, kVerifyBatch);
         if (records.empty()) break;
         for (const auto& record : records) {
-            if (*record.seal_no > head.seal_no) break;
+            if (expected > head.seal_no) break;  // sealed after the head was read
             if (*record.seal_no != expected) {
-                return broken(expected, fmt::format("entries {}-{} are missing", expected,
-                                                    *record.seal_no - 1));
+                // A gap; entries past the head (sealed since) do not count as missing.
+                const std::int64_t last = std::min(*record.seal_no - 1, head.seal_no);
+                return broken(expected, fmt::format("entries {}-{} are missing", expected, last));
             }
             if (record.prev_hash != prev) {
                 return broken(expected, "entry does not link to the previous entry");
             }
             if (record.hash != audit::entry_hash(prev, expected, record.id, record.event)) {
                 return broken(expected, "entry was altered after sealing");
+            }
+            if (anchor && anchor->seal_no == expected && anchor->hash != record.hash) {
+                return broken(expected, "entry does not match the anchor recorded earlier");
             }
             prev = record.hash;
             ++expected;
@@ -81,6 +87,13 @@ AuditVerification AuditLog::verify() {
                                             expected, head.seal_no));
     }
     if (prev != head.hash) return broken(head.seal_no, "chain head does not match the last entry");
+    // Cutting the tail and moving the head back together leaves a consistent chain; only an
+    // anchor kept outside the database shows that entries once existed.
+    if (anchor && anchor->seal_no > head.seal_no) {
+        return broken(head.seal_no + 1,
+                      fmt::format("entries {}-{} recorded by the anchor are missing",
+                                  head.seal_no + 1, anchor->seal_no));
+    }
     tx->commit();
     return result;
 }

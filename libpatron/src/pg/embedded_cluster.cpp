@@ -239,11 +239,14 @@ std::unique_ptr<EmbeddedCluster> EmbeddedCluster::start(EmbeddedClusterOptions o
     if (lock.fd < 0 || ::flock(lock.fd, LOCK_EX) != 0) throw failure(options, "cannot lock");
 
     std::unique_ptr<EmbeddedCluster> cluster(new EmbeddedCluster(options));
+    cluster->owns_directory_ = options.ephemeral;
     if (!fs::exists(data_dir(options) / "PG_VERSION")) initialise(options, id);
 
     // pg_ctl status: 0 running, 3 not running.
     const int status =
         run_tool(options, id, {"pg_ctl", "status", "-D", data_dir(options).string()});
+    // A cluster someone else runs is theirs: an ephemeral object never removes it.
+    if (status == 0) cluster->owns_directory_ = false;
     if (status != 0) {
         if (run_tool(options, id,
                      {"pg_ctl", "start", "-D", data_dir(options).string(), "-l",
@@ -258,7 +261,7 @@ std::unique_ptr<EmbeddedCluster> EmbeddedCluster::start(EmbeddedClusterOptions o
 
 EmbeddedCluster::~EmbeddedCluster() {
     if (started_here_) stop();
-    if (options_.ephemeral && started_here_) {
+    if (owns_directory_) {
         std::error_code ec;
         fs::remove_all(options_.directory, ec);
     }

@@ -22,8 +22,9 @@ void rethrow_translated(std::string_view operation) {
         throw DatabaseError(
             fmt::format("{}: connection lost during commit; outcome unknown", operation));
     } catch (const pqxx::sql_error& e) {
-        throw DatabaseError(
-            fmt::format("{}: database error (SQLSTATE {})", operation, e.sqlstate()));
+        // libpqxx 6.4 leaves sqlstate() empty on its specific subclasses.
+        throw DatabaseError(fmt::format("{}: database error (SQLSTATE {})", operation,
+                                        e.sqlstate().empty() ? "not reported" : e.sqlstate()));
     } catch (const pqxx::usage_error&) {
         throw DatabaseError(fmt::format("{}: database API misuse", operation));
     } catch (const pqxx::failure&) {

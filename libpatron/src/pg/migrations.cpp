@@ -97,9 +97,8 @@ std::vector<int> migrate(const std::string& url) {
             try {
                 tx.exec0(std::string(migration.sql));
             } catch (const pqxx::sql_error& e) {
-                throw DatabaseError(fmt::format("migration {:04}_{} failed (SQLSTATE {}): {}",
-                                                migration.version, migration.name, e.sqlstate(),
-                                                e.what()));
+                throw DatabaseError(fmt::format("migration {:04}_{} failed: {}", migration.version,
+                                                migration.name, e.what()));
             }
             tx.exec_params0("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
                             migration.version, std::string(migration.name));

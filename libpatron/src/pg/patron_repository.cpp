@@ -21,19 +21,20 @@ constexpr const char* kCardActivity = "patron_card_activity";
 constexpr const char* kAddGuardian = "patron_add_guardian";
 constexpr const char* kSetResponsible = "patron_set_responsible";
 
-// One select list for every lookup, so a row is always read the same way (see read_row).
+// One select list for every lookup, so a row is always read the same way (see read_row). Dates
+// are formatted explicitly: the session's DateStyle (server, role or PGDATESTYLE) must not matter.
 // Guardianships come as "ward:ward_birth_date:guardian" so one round trip reads the whole record.
 constexpr const char* kSelect = R"(
 SELECT p.id, p.kind, p.hetu_key_id, p.hetu_ciphertext, p.hetu_index_key_id, p.hetu_index,
-       p.birth_date, p.surname, p.given_names, p.organisation_name,
+       to_char(p.birth_date, 'YYYY-MM-DD'), p.surname, p.given_names, p.organisation_name,
        p.street_address, p.postal_code, p.post_office, p.country, p.email, p.phones,
        p.card_number, p.home_library, p.mother_tongue, p.gender,
        p.due_date_reminder, p.overdue_notice, p.hold_ready_notice,
        (extract(epoch FROM p.created_at) * 1000000)::bigint, p.created_by,
        (extract(epoch FROM p.modified_at) * 1000000)::bigint, p.modified_by,
-       p.last_card_activity,
+       to_char(p.last_card_activity, 'YYYY-MM-DD'),
        (SELECT c.person_id FROM organisation_contacts c WHERE c.organisation_id = p.id),
-       ARRAY(SELECT g.ward_id || ':' || w.birth_date || ':' || g.guardian_id
+       ARRAY(SELECT g.ward_id || ':' || to_char(w.birth_date, 'YYYY-MM-DD') || ':' || g.guardian_id
              FROM guardianships g JOIN patrons w ON w.id = g.ward_id
              WHERE g.ward_id = p.id OR g.guardian_id = p.id
              ORDER BY g.ward_id, g.guardian_id)
@@ -298,11 +299,13 @@ bool PgPatronRepository::record_card_activity(PatronId id, Date on) {
     });
 }
 
-void PgPatronRepository::add_guardian(PatronId ward, PatronId guardian, TimePoint at,
+bool PgPatronRepository::add_guardian(PatronId ward, PatronId guardian, TimePoint at,
                                       std::string_view actor) {
-    translated("patron add guardian", [&] {
-        work_.exec_prepared(kAddGuardian, ward.value, guardian.value, to_iso(at),
-                            std::string(actor));
+    return translated("patron add guardian", [&] {
+        return work_
+                   .exec_prepared(kAddGuardian, ward.value, guardian.value, to_iso(at),
+                                  std::string(actor))
+                   .affected_rows() == 1;
     });
 }
 

@@ -262,6 +262,9 @@ Result<void> Register::record_card_activity(const Caller& caller, PatronId id, D
         return tl::unexpected(ok.error());
     }
     if (!on.ok()) return invalid("date", "is not a calendar date");
+    // A kiosk with a wrong clock must not pin the date in the future: inactivity-based retention
+    // would then never see the patron as inactive.
+    if (on > impl_->context.clock.today()) return invalid("date", "is in the future");
     auto tx = impl_->context.database.begin();
     if (!tx->patrons().record_card_activity(id, on)) {
         return fail(ErrorCode::not_found, "", "no such patron");
@@ -289,8 +292,8 @@ Result<void> Register::add_guardian(const Caller& caller, PatronId ward, PatronI
     auto ok = check_adult_person(patrons.lock_by_id(guardian), "guardian",
                                  ErrorCode::guardian_required, today);
     if (!ok) return tl::unexpected(ok.error());
-    const TimePoint now = impl_->context.clock.now();
-    patrons.add_guardian(ward, guardian, now, caller.actor);
+    // Naming a guardian already recorded changes nothing, so nothing is audited either.
+    if (!patrons.add_guardian(ward, guardian, impl_->context.clock.now(), caller.actor)) return {};
     const std::vector<AuditEvent> events{
         impl_->event(caller, Operation::add_guardian, ward, {"guardians"}),
         impl_->event(caller, Operation::add_guardian, guardian, {"wards"})};

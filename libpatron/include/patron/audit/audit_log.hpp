@@ -24,6 +24,13 @@ struct AuditVerification {
     std::string problem;
 };
 
+/// A chain position and hash recorded outside the database (from an earlier verification's head),
+/// so that a later verification can prove the log still contains it.
+struct AuditAnchor {
+    std::int64_t seal_no = 0;
+    std::string hash;  ///< 32 raw bytes
+};
+
 /// The audit log's hash chain. Services append entries unsealed, in their own transaction;
 /// `seal()` links committed entries into the chain (each entry's hash covers the previous hash and
 /// every field), and `verify()` recomputes it. An edited entry breaks its own hash; a deleted one
@@ -39,9 +46,11 @@ public:
     /// @throws DatabaseError
     std::int64_t seal();
 
-    /// Recomputes the whole chain; reads only.
+    /// Recomputes the whole chain; reads only. With an anchor, also requires that the entry at
+    /// the anchor's position still exists with the anchored hash: this catches a tail cut off
+    /// together with the stored head, which the chain alone cannot show.
     /// @throws DatabaseError
-    [[nodiscard]] AuditVerification verify();
+    [[nodiscard]] AuditVerification verify(const std::optional<AuditAnchor>& anchor = std::nullopt);
 
 private:
     store::Database& database_;

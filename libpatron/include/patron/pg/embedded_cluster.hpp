@@ -12,7 +12,8 @@ namespace patron::pg {
 struct EmbeddedClusterOptions {
     /// Holds `data/` (the cluster), `run/` (the Unix socket) and `server.log`. Created if missing.
     std::filesystem::path directory;
-    /// For tests: no fsync, and the directory is removed when the cluster object is destroyed.
+    /// For tests: no fsync, and the directory is removed when the cluster object is destroyed
+    /// (also after a failed start), unless the cluster was found running for someone else.
     bool ephemeral = false;
     /// When started as root, the server runs as this unprivileged user (initdb refuses root); the
     /// directory is handed to it and must be reachable by it.
@@ -54,6 +55,7 @@ private:
 
     EmbeddedClusterOptions options_;
     bool started_here_ = false;
+    bool owns_directory_ = false;  // ephemeral, and not a cluster another process runs
 };
 
 }  // namespace patron::pg

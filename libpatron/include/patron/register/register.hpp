@@ -51,10 +51,12 @@ public:
     [[nodiscard]] Result<Patron> update_contact(const Caller& caller, PatronId id,
                                                 const ContactForm& change);
 
-    /// Notes that the card was used on `on` (kept only if later than the recorded date).
+    /// Notes that the card was used on `on` (kept only if later than the recorded date; a date
+    /// after today is refused).
     [[nodiscard]] Result<void> record_card_activity(const Caller& caller, PatronId id, Date on);
 
-    /// Adds a guardian (an adult person patron) to a ward under 15.
+    /// Adds a guardian (an adult person patron) to a ward under 15. Naming a guardian already
+    /// recorded succeeds and changes (and audits) nothing.
     [[nodiscard]] Result<void> add_guardian(const Caller& caller, PatronId ward, PatronId guardian);
 
 private:

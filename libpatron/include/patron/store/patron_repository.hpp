@@ -67,8 +67,8 @@ public:
     /// Sets the last card activity date unless a later one is recorded. False when no such patron.
     virtual bool record_card_activity(PatronId id, Date on) = 0;
 
-    /// Records `guardian` as a guardian of `ward`; recording an existing link again is a no-op.
-    virtual void add_guardian(PatronId ward, PatronId guardian, TimePoint at,
+    /// Records `guardian` as a guardian of `ward`. False (nothing written) when already recorded.
+    virtual bool add_guardian(PatronId ward, PatronId guardian, TimePoint at,
                               std::string_view actor) = 0;
 
     /// Sets the responsible person of an organisation customer.
