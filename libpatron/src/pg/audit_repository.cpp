@@ -18,7 +18,6 @@ constexpr const char* kStoreSeals = "audit_store_seals";
 constexpr const char* kStoreHead = "audit_store_head";
 constexpr const char* kSealedAfter = "audit_sealed_after";
 constexpr const char* kCountUnsealed = "audit_count_unsealed";
-constexpr const char* kForPatron = "audit_for_patron";
 
 // Set-based: one statement for any number of entries. Field names are identifiers (no commas),
 // so each entry's list travels as one comma-joined string.
@@ -111,7 +110,6 @@ void prepare_audit_statements(pqxx::connection& connection) {
     connection.prepare(kSealedAfter,
                        std::string(kColumns) + "WHERE seal_no > $1 ORDER BY seal_no LIMIT $2");
     connection.prepare(kCountUnsealed, "SELECT count(*) FROM audit_log WHERE seal_no IS NULL");
-    connection.prepare(kForPatron, std::string(kColumns) + "WHERE patron_id = $1 ORDER BY id");
 }
 
 void PgAuditRepository::append(std::span<const AuditEvent> events) {
@@ -179,11 +177,6 @@ std::vector<AuditRecord> PgAuditRepository::sealed_after(std::int64_t after, std
 std::int64_t PgAuditRepository::count_unsealed() {
     return translated("audit count unsealed",
                       [&] { return work_.exec_prepared1(kCountUnsealed)[0].as<std::int64_t>(); });
-}
-
-std::vector<AuditRecord> PgAuditRepository::for_patron(PatronId patron) {
-    return translated("audit for patron",
-                      [&] { return read_records(work_.exec_prepared(kForPatron, patron.value)); });
 }
 
 }  // namespace patron::pg

@@ -21,7 +21,6 @@ public:
                      const store::ChainHead& head) override;
     std::vector<AuditRecord> sealed_after(std::int64_t after, std::size_t limit) override;
     std::int64_t count_unsealed() override;
-    std::vector<AuditRecord> for_patron(PatronId patron) override;
 
 private:
     pqxx::work& work_;

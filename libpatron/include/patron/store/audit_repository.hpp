@@ -53,8 +53,6 @@ public:
     [[nodiscard]] virtual std::vector<AuditRecord> sealed_after(std::int64_t after,
                                                                 std::size_t limit) = 0;
     [[nodiscard]] virtual std::int64_t count_unsealed() = 0;
-    /// Every entry about one patron, oldest first.
-    [[nodiscard]] virtual std::vector<AuditRecord> for_patron(PatronId patron) = 0;
 };
 
 }  // namespace patron::store
