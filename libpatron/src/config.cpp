@@ -5,13 +5,22 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
-#include <initializer_list>
 
 #include "patron/exception.hpp"
 
 namespace patron {
 namespace {
+
+// Every key the file may hold, by section: a misspelt key is refused, not silently ignored (a
+// misspelt url would otherwise run the register on the embedded database).
+struct Section {
+    std::string_view name;
+    std::array<std::string_view, 2> keys;
+};
+constexpr std::array<Section, 2> kSections{
+    {{"database", {"url", "pool_size"}}, {"paths", {"data_dir", "key_file"}}}};
 
 std::filesystem::path default_data_dir(const EnvLookup& env) {
     if (::geteuid() == 0) return "/var/lib/patron";
@@ -37,15 +46,13 @@ void read_file(Config& config, const std::filesystem::path& file) {
     };
     for (const auto& [section, value] : root) {
         const std::string_view name = section.str();
-        const std::initializer_list<std::string_view> keys =
-            name == "database" ? std::initializer_list<std::string_view>{"url", "pool_size"}
-            : name == "paths"  ? std::initializer_list<std::string_view>{"data_dir", "key_file"}
-                               : std::initializer_list<std::string_view>{};
-        if (keys.size() == 0) throw bad(name, "unknown section (known: database, paths)");
+        const auto known = std::find_if(kSections.begin(), kSections.end(),
+                                        [&](const Section& s) { return s.name == name; });
+        if (known == kSections.end()) throw bad(name, "unknown section (known: database, paths)");
         const toml::table* table = value.as_table();
         if (table == nullptr) throw bad(name, "must be a section [" + std::string(name) + "]");
         for (const auto& [key, ignored] : *table) {
-            if (std::find(keys.begin(), keys.end(), key.str()) == keys.end()) {
+            if (std::find(known->keys.begin(), known->keys.end(), key.str()) == known->keys.end()) {
                 throw bad(fmt::format("{}.{}", name, key.str()), "unknown key");
             }
         }

@@ -35,6 +35,8 @@ void add_contact_options(CLI::App* app, ContactOptions& o) {
 int run(int argc, char** argv) {
     CLI::App app{"patronctl: the customer register of a public library"};
     app.require_subcommand(1);
+    // Global options (--json, --role, ...) may also follow the command, as the README shows.
+    app.fallthrough();
     GlobalOptions global;
     app.add_option("--config", global.config_file, "TOML configuration file")
         ->check(CLI::ExistingFile);

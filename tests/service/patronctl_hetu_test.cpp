@@ -12,8 +12,8 @@ ProcessResult patronctl(const std::vector<std::string>& args, const std::string&
 }
 
 TEST(PatronctlHetuValidate, PrintsOneLinePerCodeAndFailsWhenAnyIsInvalid) {
-    const auto result = patronctl({"hetu", "validate"},
-                                  "131052-308T\n131052-308U\r\n\n131052-908H\n");
+    const auto result =
+        patronctl({"hetu", "validate"}, "131052-308T\n131052-308U\r\n\n131052-908H\n");
     EXPECT_EQ(result.exit_code, 1);
     EXPECT_EQ(result.out,
               "valid 1952-10-13\n"

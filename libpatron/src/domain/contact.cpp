@@ -252,7 +252,8 @@ Result<PhoneNumber> PhoneNumber::parse(std::string_view text) {
     if (compact.front() == '+') {
         e164 = compact;
     } else if (digits.starts_with("00")) {
-        e164 = "+" + std::string(digits.substr(2));
+        e164 = '+';
+        e164 += digits.substr(2);
     } else if (digits.starts_with("0")) {
         // A single 0 is the Finnish trunk prefix: 040 123 4567 is +358 40 123 4567.
         e164 = std::string(kFinlandPrefix) + std::string(digits.substr(1));

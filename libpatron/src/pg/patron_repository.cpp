@@ -23,7 +23,8 @@ constexpr const char* kSetResponsible = "patron_set_responsible";
 
 // One select list for every lookup, so a row is always read the same way (see read_row). Dates
 // are formatted explicitly: the session's DateStyle (server, role or PGDATESTYLE) must not matter.
-// Guardianships come as "ward:ward_birth_date:guardian" so one round trip reads the whole record.
+// Guardianships come as "ward:ward_birth_date:guardian" so one round trip reads the whole record;
+// the ward's birth date by primary key, so the plan stays index lookups on a table of any size.
 constexpr const char* kSelect = R"(
 SELECT p.id, p.kind, p.hetu_key_id, p.hetu_ciphertext, p.hetu_index_key_id, p.hetu_index,
        to_char(p.birth_date, 'YYYY-MM-DD'), p.surname, p.given_names, p.organisation_name,
@@ -34,8 +35,10 @@ SELECT p.id, p.kind, p.hetu_key_id, p.hetu_ciphertext, p.hetu_index_key_id, p.he
        (extract(epoch FROM p.modified_at) * 1000000)::bigint, p.modified_by,
        to_char(p.last_card_activity, 'YYYY-MM-DD'),
        (SELECT c.person_id FROM organisation_contacts c WHERE c.organisation_id = p.id),
-       ARRAY(SELECT g.ward_id || ':' || to_char(w.birth_date, 'YYYY-MM-DD') || ':' || g.guardian_id
-             FROM guardianships g JOIN patrons w ON w.id = g.ward_id
+       ARRAY(SELECT g.ward_id || ':' ||
+                    (SELECT to_char(w.birth_date, 'YYYY-MM-DD') FROM patrons w
+                     WHERE w.id = g.ward_id) || ':' || g.guardian_id
+             FROM guardianships g
              WHERE g.ward_id = p.id OR g.guardian_id = p.id
              ORDER BY g.ward_id, g.guardian_id)
 FROM patrons p
@@ -192,8 +195,7 @@ void prepare_patron_statements(pqxx::connection& connection) {
     connection.prepare(kFindById, std::string(kSelect) + "WHERE p.id = $1");
     connection.prepare(kLockById, std::string(kSelect) + "WHERE p.id = $1 FOR UPDATE OF p");
     connection.prepare(kFindByCard, std::string(kSelect) + "WHERE p.card_number = $1");
-    connection.prepare(kFindByDigest,
-                       std::string(kSelect) + "WHERE p.hetu_index = ANY ($1::bytea[]) LIMIT 1");
+    connection.prepare(kFindByDigest, std::string(kSelect) + "WHERE p.hetu_index = $1");
     connection.prepare(kList, kListSql);
     connection.prepare(kUpdateContact, kUpdateContactSql);
     connection.prepare(kCardActivity, kCardActivitySql);
@@ -254,11 +256,15 @@ std::optional<store::PatronRow> PgPatronRepository::find_by_card(const CardNumbe
 
 std::optional<store::PatronRow> PgPatronRepository::find_by_digest(
     std::span<const HetuDigest> digests) {
-    std::vector<std::string> items;
-    for (const auto& digest : digests) items.push_back(bytea_text(digest.bytes));
-    const std::string array = text_array(items);
-    return translated("patron find by identity code",
-                      [&] { return first_row(work_.exec_prepared(kFindByDigest, array)); });
+    // One plain equality per index key: a statement prepared while the table was small keeps a
+    // generic plan, and only a simple unique-index equality keeps that plan an index scan.
+    return translated("patron find by identity code", [&]() -> std::optional<store::PatronRow> {
+        for (const auto& digest : digests) {
+            auto row = first_row(work_.exec_prepared(kFindByDigest, bytea_text(digest.bytes)));
+            if (row) return row;
+        }
+        return std::nullopt;
+    });
 }
 
 std::vector<PatronSummary> PgPatronRepository::list(PatronId after, std::size_t limit) {

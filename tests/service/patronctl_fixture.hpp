@@ -1,0 +1,82 @@
+#pragma once
+// Running the built patronctl as a user would, each test with a data directory of its own (the
+// embedded PostgreSQL and the key file), removed afterwards. patronctl starts the embedded server
+// itself and stops it when it exits, so nothing else needs cleaning up.
+//
+// Output is personal data (names, cards, masked codes): assertions check it with has() and
+// friends, whose failure messages show the expression, never the output.
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "support/process.hpp"
+
+namespace patron::test {
+
+inline bool has(std::string_view text, std::string_view part) {
+    return text.find(part) != std::string_view::npos;
+}
+
+/// The values of the `  label<spaces>value` lines patronctl prints for records, in order.
+inline std::vector<std::string> field_values(const std::string& out, std::string_view label) {
+    std::vector<std::string> values;
+    std::istringstream lines(out);
+    const std::string prefix = "  " + std::string(label);
+    for (std::string line; std::getline(lines, line);) {
+        if (!line.starts_with(prefix) || line.size() <= prefix.size() ||
+            line[prefix.size()] != ' ') {
+            continue;
+        }
+        const auto value = line.find_first_not_of(' ', prefix.size());
+        values.push_back(value == std::string::npos ? "" : line.substr(value));
+    }
+    return values;
+}
+
+inline std::string read_file(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// A new directory under /tmp that the embedded server's user may traverse (as root the server
+/// runs as `postgres`, and mkdtemp's 0700 would keep it out).
+inline std::filesystem::path make_data_dir(const char* prefix) {
+    std::string pattern = (std::filesystem::temp_directory_path() / prefix).string() + "-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    std::filesystem::permissions(pattern, std::filesystem::perms::owner_all |
+                                              std::filesystem::perms::group_exec |
+                                              std::filesystem::perms::others_exec);
+    return pattern;
+}
+
+class PatronctlTest : public ::testing::Test {
+protected:
+    void SetUp() override { dir_ = make_data_dir("patronctl-test"); }
+    void TearDown() override {
+        std::error_code ec;
+        std::filesystem::remove_all(dir_, ec);
+    }
+
+    /// patronctl --data-dir <this test's dir> ARGS..., with `input` on stdin. The settings a
+    /// developer's shell may hold are cleared, so only the data directory decides.
+    ProcessResult patronctl(const std::vector<std::string>& args, const std::string& input = "") {
+        std::vector<std::string> argv{PATRONCTL_PATH, "--data-dir", dir_.string()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return run_process(
+            argv, input, {{"DATABASE_URL", ""}, {"PATRON_KEY_FILE", ""}, {"PATRON_DATA_DIR", ""}});
+    }
+
+    [[nodiscard]] std::filesystem::path key_file() const { return dir_ / "keys.toml"; }
+
+    std::filesystem::path dir_;
+};
+
+}  // namespace patron::test
