@@ -41,8 +41,9 @@ struct Register::Impl {
     static Result<void> check_caller(const Caller& caller, Operation operation) {
         if (caller.actor.empty()) return invalid("actor", "every call names its actor");
         if (caller.purpose.empty()) return invalid("purpose", "every call states its purpose");
-        if (permitted_scope(caller.role, operation) == Scope::none)
+        if (permitted_scope(caller.role, operation) == Scope::none) {
             return denied(caller, operation);
+        }
         return {};
     }
 
