@@ -7,7 +7,6 @@
 // friends, whose failure messages show the expression, never the output.
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -18,6 +17,7 @@
 #include <vector>
 
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace patron::test {
 
@@ -46,25 +46,8 @@ inline std::string read_file(const std::filesystem::path& file) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-/// A new directory under /tmp that the embedded server's user may traverse (as root the server
-/// runs as `postgres`, and mkdtemp's 0700 would keep it out).
-inline std::filesystem::path make_data_dir(const char* prefix) {
-    std::string pattern = (std::filesystem::temp_directory_path() / prefix).string() + "-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    std::filesystem::permissions(pattern, std::filesystem::perms::owner_all |
-                                              std::filesystem::perms::group_exec |
-                                              std::filesystem::perms::others_exec);
-    return pattern;
-}
-
 class PatronctlTest : public ::testing::Test {
 protected:
-    void SetUp() override { dir_ = make_data_dir("patronctl-test"); }
-    void TearDown() override {
-        std::error_code ec;
-        std::filesystem::remove_all(dir_, ec);
-    }
-
     /// patronctl --data-dir <this test's dir> ARGS..., with `input` on stdin. The settings a
     /// developer's shell may hold are cleared, so only the data directory decides.
     ProcessResult patronctl(const std::vector<std::string>& args, const std::string& input = "") {
@@ -76,7 +59,9 @@ protected:
 
     [[nodiscard]] std::filesystem::path key_file() const { return dir_ / "keys.toml"; }
 
-    std::filesystem::path dir_;
+    // Traversable: as root the embedded server runs as `postgres` and must reach its cluster.
+    TempDir temp_{"patronctl-test", true};
+    std::filesystem::path dir_ = temp_.path();
 };
 
 }  // namespace patron::test

@@ -23,16 +23,11 @@ protected:
         if (pw == nullptr) GTEST_SKIP() << "no user " << kUser << " to run patronctl as";
         uid_ = pw->pw_uid;
         gid_ = pw->pw_gid;
-        dir_ = make_data_dir("patronctl-user");
         ASSERT_EQ(::chown(dir_.c_str(), uid_, gid_), 0);
         // A build tree the user cannot reach (e.g. under /root) says nothing about patronctl.
         if (as_user({"--help"}).exit_code != 0) {
             GTEST_SKIP() << "the built patronctl is not executable by " << kUser;
         }
-    }
-    void TearDown() override {
-        std::error_code ec;
-        if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
     }
 
     // setpriv (util-linux) drops to the user with its groups and a clean environment.
@@ -49,7 +44,8 @@ protected:
         return run_process(argv, input);
     }
 
-    std::filesystem::path dir_;
+    TempDir temp_{"patronctl-user", true};
+    std::filesystem::path dir_ = temp_.path();
     uid_t uid_ = 0;
     gid_t gid_ = 0;
 };

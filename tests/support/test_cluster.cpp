@@ -16,12 +16,6 @@ namespace {
 constexpr const char* kTemplate = "patron_template";
 TestServer* current = nullptr;
 
-std::filesystem::path make_temp_dir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "patron-test-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    return pattern;
-}
-
 void admin(const std::string& url, const std::string& statement) {
     pqxx::connection connection(url);
     pqxx::nontransaction tx(connection);
@@ -36,7 +30,8 @@ TestServer::TestServer() {
     if (const char* url = std::getenv("PATRON_TEST_DATABASE_URL"); url != nullptr && *url != '\0') {
         base_url_ = url;
     } else {
-        cluster_ = pg::EmbeddedCluster::start({.directory = make_temp_dir(), .ephemeral = true});
+        directory_ = std::make_unique<TempDir>("patron-test");
+        cluster_ = pg::EmbeddedCluster::start({.directory = directory_->path(), .ephemeral = true});
         base_url_ = cluster_->url("postgres");
     }
     admin(base_url_, fmt::format("DROP DATABASE IF EXISTS {}_{}", kTemplate, ::getpid()));

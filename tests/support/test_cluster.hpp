@@ -17,6 +17,7 @@
 #include "patron/pg/embedded_cluster.hpp"
 #include "patron/store/database.hpp"
 #include "support/fixed_clock.hpp"
+#include "support/temp_dir.hpp"
 
 namespace patron::test {
 
@@ -36,7 +37,8 @@ public:
     [[nodiscard]] std::filesystem::path bin_dir() const;
 
 private:
-    std::unique_ptr<pg::EmbeddedCluster> cluster_;  // empty with PATRON_TEST_DATABASE_URL
+    std::unique_ptr<TempDir> directory_;            // both empty with PATRON_TEST_DATABASE_URL;
+    std::unique_ptr<pg::EmbeddedCluster> cluster_;  // the directory outlives the cluster
     std::string base_url_;
     int counter_ = 0;
 };

@@ -13,40 +13,13 @@
 #include <string>
 
 #include "patron/exception.hpp"
+#include "support/temp_dir.hpp"
 
 namespace patron {
 namespace {
 
 namespace fs = std::filesystem;
-
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "patron-config-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    [[nodiscard]] const fs::path& path() const { return path_; }
-
-    // Writes `text` to a file named `name` here and returns its path.
-    [[nodiscard]] fs::path file(const std::string& name, const std::string& text) const {
-        const fs::path file = path_ / name;
-        std::ofstream out(file, std::ios::binary | std::ios::trunc);
-        out << text;
-        if (!out) throw std::runtime_error("cannot write test file");
-        return file;
-    }
-
-private:
-    fs::path path_;
-};
+using test::TempDir;
 
 EnvLookup env_of(std::map<std::string, std::string> vars) {
     return [vars = std::move(vars)](const char* name) -> std::optional<std::string> {

@@ -15,6 +15,7 @@
 
 #include "patron/exception.hpp"
 #include "patron/pg/embedded_cluster.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_cluster.hpp"
 
 namespace patron::test {
@@ -24,31 +25,6 @@ namespace fs = std::filesystem;
 using pg::EmbeddedCluster;
 using pg::EmbeddedClusterOptions;
 using Rows = std::vector<std::vector<std::string>>;
-
-// A fresh directory under /tmp, removed with everything in it at the end of the test.
-class TempDir {
-public:
-    // `traversable`: others (the server user) may pass through it to the cluster inside.
-    explicit TempDir(bool traversable = true) {
-        std::string pattern = "/tmp/patron-ec-XXXXXX";
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-        if (traversable)
-            fs::permissions(path_,
-                            fs::perms::owner_all | fs::perms::others_exec | fs::perms::group_exec);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    [[nodiscard]] const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
 
 bool running_as_root() { return ::geteuid() == 0; }
 
@@ -73,7 +49,7 @@ bool contains(const std::string& text, const std::string& part) {
 }
 
 TEST(EmbeddedCluster, StartsANewClusterOnAPrivateSocketWithoutTcp) {
-    TempDir tmp;
+    TempDir tmp{"patron-ec", true};
     const fs::path dir = tmp.path() / "cluster";
     auto cluster = EmbeddedCluster::start({.directory = dir, .ephemeral = true});
 
@@ -99,7 +75,7 @@ TEST(EmbeddedCluster, StartsANewClusterOnAPrivateSocketWithoutTcp) {
 }
 
 TEST(EmbeddedCluster, ASecondStartOnTheSameDirectoryReusesTheRunningServer) {
-    TempDir tmp;
+    TempDir tmp{"patron-ec", true};
     const fs::path dir = tmp.path() / "cluster";
     auto first = EmbeddedCluster::start({.directory = dir, .ephemeral = true});
     ASSERT_TRUE(first->started_here());
@@ -116,7 +92,7 @@ TEST(EmbeddedCluster, ASecondStartOnTheSameDirectoryReusesTheRunningServer) {
 }
 
 TEST(EmbeddedCluster, RestartsAStoppedClusterWithItsData) {
-    TempDir tmp;
+    TempDir tmp{"patron-ec", true};
     const fs::path dir = tmp.path() / "cluster";
     auto owner = EmbeddedCluster::start({.directory = dir});
     ASSERT_TRUE(owner->started_here());
@@ -134,7 +110,7 @@ TEST(EmbeddedCluster, RestartsAStoppedClusterWithItsData) {
 }
 
 TEST(EmbeddedCluster, AnEphemeralClusterRemovesItsDirectory) {
-    TempDir tmp;
+    TempDir tmp{"patron-ec", true};
     const fs::path dir = tmp.path() / "cluster";
     auto cluster = EmbeddedCluster::start({.directory = dir, .ephemeral = true});
     ASSERT_TRUE(cluster->started_here());
@@ -147,7 +123,7 @@ TEST(EmbeddedCluster, AnEphemeralClusterRemovesItsDirectory) {
 }
 
 TEST(EmbeddedCluster, MissingServerBinariesAreReportedWithTheirDirectory) {
-    TempDir tmp;
+    TempDir tmp{"patron-ec", true};
     const fs::path bin = tmp.path() / "no-postgres-here";
     const std::string message =
         start_error({.directory = tmp.path() / "cluster", .ephemeral = true, .bin_dir = bin});
@@ -156,7 +132,7 @@ TEST(EmbeddedCluster, MissingServerBinariesAreReportedWithTheirDirectory) {
 }
 
 TEST(EmbeddedCluster, ADirectoryTooDeepForASocketPathIsRefused) {
-    TempDir tmp;
+    TempDir tmp{"patron-ec", true};
     const fs::path dir = tmp.path() / std::string(100, 'd');
     ASSERT_GT((dir / "run" / ".s.PGSQL.5432").string().size(), 107U);
     const std::string message = start_error({.directory = dir, .ephemeral = true});
@@ -165,7 +141,7 @@ TEST(EmbeddedCluster, ADirectoryTooDeepForASocketPathIsRefused) {
 }
 
 TEST(EmbeddedCluster, ASocketPathOfExactly107BytesIsAccepted) {
-    TempDir tmp;
+    TempDir tmp{"patron-ec", true};
     const std::string suffix = "/run/.s.PGSQL.5432";
     const std::size_t base = tmp.path().string().size() + 1;
     ASSERT_LT(base + suffix.size(), 107U);
@@ -179,7 +155,7 @@ TEST(EmbeddedCluster, ASocketPathOfExactly107BytesIsAccepted) {
 
 TEST(EmbeddedCluster, AnUnknownServerUserIsNamed) {
     if (!running_as_root()) GTEST_SKIP() << "the server user is only switched to when root";
-    TempDir tmp;
+    TempDir tmp{"patron-ec", true};
     const std::string message = start_error({.directory = tmp.path() / "cluster",
                                              .ephemeral = true,
                                              .run_as_user = "no-such-user-xyz"});
@@ -188,7 +164,7 @@ TEST(EmbeddedCluster, AnUnknownServerUserIsNamed) {
 
 TEST(EmbeddedCluster, ADirectoryTheServerUserCannotReachIsExplained) {
     if (!running_as_root()) GTEST_SKIP() << "only root hands the directory to another user";
-    TempDir closed(false);  // mode 0700, owned by root
+    TempDir closed{"patron-ec", false};  // mode 0700, owned by root
     ASSERT_EQ(mode_of(closed.path()), 0700U);
     const std::string message =
         start_error({.directory = closed.path() / "cluster", .ephemeral = true});
@@ -197,7 +173,7 @@ TEST(EmbeddedCluster, ADirectoryTheServerUserCannotReachIsExplained) {
 }
 
 TEST(EmbeddedCluster, TwoSimultaneousStartsOfANewDirectoryShareOneServer) {
-    TempDir tmp;
+    TempDir tmp{"patron-ec", true};
     const fs::path dir = tmp.path() / "cluster";
     std::array<std::unique_ptr<EmbeddedCluster>, 2> clusters;
     std::array<std::exception_ptr, 2> errors;

@@ -19,33 +19,14 @@
 #include <vector>
 
 #include "patron/exception.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_data.hpp"
 
 namespace patron {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A private temporary directory, removed with everything in it.
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "patron-keyring-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    [[nodiscard]] const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using test::TempDir;
 
 // Restores the process umask when the test ends.
 class UmaskGuard {
