@@ -38,10 +38,12 @@ std::string random_key_base64() {
 }
 
 KeyRing random_keys() {
-    return KeyRing::parse(fmt::format("[hetu_encryption]\ncurrent = 1\nkeys = {{ 1 = \"{}\" }}\n"
-                                      "[hetu_index]\ncurrent = 1\nkeys = {{ 1 = \"{}\" }}\n",
-                                      random_key_base64(), random_key_base64()),
-                          "benchmark keys");
+    return KeyRing::parse(
+        fmt::format("[hetu_encryption]\ncurrent = 1\nkeys = {{ 1 = \"{}\" }}\n"
+                    "[hetu_index]\ncurrent = 1\nkeys = {{ 1 = \"{}\" }}\n"
+                    "[pin_pepper]\ncurrent = 1\nkeys = {{ 1 = \"{}\" }}\n",
+                    random_key_base64(), random_key_base64(), random_key_base64()),
+        "benchmark keys");
 }
 
 }  // namespace

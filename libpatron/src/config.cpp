@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <type_traits>
 
 #include "patron/exception.hpp"
 
@@ -17,10 +18,16 @@ namespace {
 // misspelt url would otherwise run the register on the embedded database).
 struct Section {
     std::string_view name;
-    std::array<std::string_view, 2> keys;
+    std::array<std::string_view, 7> keys;  // unused places empty
 };
-constexpr std::array<Section, 2> kSections{
-    {{"database", {"url", "pool_size"}}, {"paths", {"data_dir", "key_file"}}}};
+constexpr std::array<Section, 4> kSections{{
+    {"database", {"url", "pool_size"}},
+    {"paths", {"data_dir", "key_file"}},
+    {"pin",
+     {"memory_kib", "iterations", "parallelism", "min_length", "max_length", "max_failed_attempts",
+      "lockout_minutes"}},
+    {"kiosk", {"fee_limit_cents", "failure_limit", "failure_window_seconds"}},
+}};
 
 std::filesystem::path default_data_dir(const EnvLookup& env) {
     if (::geteuid() == 0) return "/var/lib/patron";
@@ -48,11 +55,14 @@ void read_file(Config& config, const std::filesystem::path& file) {
         const std::string_view name = section.str();
         const auto known = std::find_if(kSections.begin(), kSections.end(),
                                         [&](const Section& s) { return s.name == name; });
-        if (known == kSections.end()) throw bad(name, "unknown section (known: database, paths)");
+        if (known == kSections.end()) {
+            throw bad(name, "unknown section (known: database, paths, pin, kiosk)");
+        }
         const toml::table* table = value.as_table();
         if (table == nullptr) throw bad(name, "must be a section [" + std::string(name) + "]");
         for (const auto& [key, ignored] : *table) {
-            if (std::find(known->keys.begin(), known->keys.end(), key.str()) == known->keys.end()) {
+            if (key.str().empty() ||
+                std::find(known->keys.begin(), known->keys.end(), key.str()) == known->keys.end()) {
                 throw bad(fmt::format("{}.{}", name, key.str()), "unknown key");
             }
         }
@@ -61,11 +71,19 @@ void read_file(Config& config, const std::filesystem::path& file) {
         if (!url.is_string()) throw bad("database.url", "must be a string");
         config.database_url = url.value<std::string>();
     }
-    if (auto size = root["database"]["pool_size"]; size) {
-        const auto n = size.value_exact<std::int64_t>();
-        if (!n || *n < 1 || *n > 1000) throw bad("database.pool_size", "must be 1-1000");
-        config.pool_size = static_cast<std::size_t>(*n);
-    }
+    // An integer setting within [low, high], into `target` when given.
+    const auto integer = [&](std::string_view section, std::string_view key, std::int64_t low,
+                             std::int64_t high, auto& target) {
+        const auto node = root[section][key];
+        if (!node) return;
+        const auto n = node.template value_exact<std::int64_t>();
+        if (!n || *n < low || *n > high) {
+            throw bad(fmt::format("{}.{}", section, key),
+                      fmt::format("must be an integer {}-{}", low, high));
+        }
+        target = static_cast<std::remove_reference_t<decltype(target)>>(*n);
+    };
+    integer("database", "pool_size", 1, 1000, config.pool_size);
     if (auto dir = root["paths"]["data_dir"]; dir) {
         if (!dir.is_string()) throw bad("paths.data_dir", "must be a string");
         config.data_dir = *dir.value<std::string>();
@@ -74,6 +92,30 @@ void read_file(Config& config, const std::filesystem::path& file) {
         if (!key.is_string()) throw bad("paths.key_file", "must be a string");
         config.key_file = *key.value<std::string>();
     }
+
+    PinSettings& pin = config.pin;
+    integer("pin", "memory_kib", 8, 4 * 1024 * 1024, pin.hashing.memory_kib);
+    integer("pin", "iterations", 1, 100, pin.hashing.iterations);
+    integer("pin", "parallelism", 1, 16, pin.hashing.parallelism);
+    integer("pin", "min_length", 4, 12, pin.policy.min_length);
+    integer("pin", "max_length", 4, 12, pin.policy.max_length);
+    integer("pin", "max_failed_attempts", 1, 100, pin.lockout.max_failed_attempts);
+    std::int64_t minutes = pin.lockout.duration.count() / 60;
+    integer("pin", "lockout_minutes", 1, 24 * 60, minutes);
+    pin.lockout.duration = std::chrono::minutes{minutes};
+    if (pin.hashing.memory_kib < 8 * pin.hashing.parallelism) {
+        throw bad("pin.memory_kib", "must be at least 8 KiB per lane (8 x parallelism)");
+    }
+    if (pin.policy.min_length > pin.policy.max_length) {
+        throw bad("pin.min_length", "must not exceed pin.max_length");
+    }
+
+    KioskSettings& kiosk = config.kiosk;
+    integer("kiosk", "fee_limit_cents", 0, 100'000'000, kiosk.fee_limit_cents);
+    integer("kiosk", "failure_limit", 1, 100'000, kiosk.failure_limit);
+    std::int64_t window = kiosk.failure_window.count();
+    integer("kiosk", "failure_window_seconds", 1, 24 * 3600, window);
+    kiosk.failure_window = std::chrono::seconds{window};
 }
 
 }  // namespace

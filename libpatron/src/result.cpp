@@ -15,6 +15,10 @@ std::string_view to_string(ErrorCode code) noexcept {
             return "guardian_required";
         case ErrorCode::permission_denied:
             return "permission_denied";
+        case ErrorCode::wrong_pin:
+            return "wrong_pin";
+        case ErrorCode::card_locked:
+            return "card_locked";
     }
     // Reached only by a value cast from outside the enumeration.
     return "unknown";

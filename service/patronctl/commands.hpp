@@ -15,6 +15,9 @@ int db_migrate(Session& session);
 int db_status(Session& session);
 
 int keys_init(Session& session);
+/// Adds a fresh key for `purpose` ("hetu_encryption", "hetu_index", "pin_pepper") and makes it
+/// current, keeping the older ones; rewrites the key file atomically.
+int keys_rotate(Session& session, const std::string& purpose);
 /// Reads identity codes one per line from stdin; prints "valid YYYY-MM-DD" or "invalid <reason>"
 /// for each. Exit kOk when all were valid, kRefused otherwise.
 int hetu_validate(Session& session);
@@ -34,6 +37,17 @@ int patron_add(Session& session, PatronForm form);
 int patron_show(Session& session, const PatronSelector& selector);
 int patron_update(Session& session, std::int64_t id, const ContactForm& change);
 int patron_list(Session& session, std::int64_t after, std::size_t limit);
+
+/// Which patron a PIN command is about: by id or card number.
+struct PatronRef {
+    std::optional<std::int64_t> id;
+    std::optional<std::string> card;
+};
+
+/// Sets a patron's PIN, read from stdin (not echoed on a terminal).
+int pin_set(Session& session, const PatronRef& patron);
+/// Verifies card + PIN (from stdin) as a kiosk would; exit kOk only when verified.
+int pin_verify(Session& session, const std::string& card, bool disclose_name);
 
 /// The main job: embedded database, migrations, key file, the demo register, printed.
 int demo(Session& session);

@@ -7,6 +7,7 @@
 #include "patron/exception.hpp"
 #include "patron/pg/database.hpp"
 #include "patron/pg/migrations.hpp"
+#include "patron/pin/pin_service.hpp"
 #include "patron/register/register.hpp"
 #include "patronctl/commands.hpp"
 #include "patronctl/render.hpp"
@@ -20,6 +21,8 @@ constexpr const char* kSchoolCard = "DEMO0003";
 
 // The Digital and Population Data Services Agency's published example code.
 constexpr const char* kAdultHetu = "131052-308T";
+// The demo patrons' PIN, documented in the README; demo data only.
+constexpr const char* kDemoPin = "2580";
 
 PatronId must(const Result<PatronId>& id) {
     if (!id)
@@ -36,7 +39,7 @@ std::string child_hetu(Date today) {
     return code->text();
 }
 
-void load(Register& reg, const Caller& caller, Date today) {
+void load(Register& reg, PinService& pins, const Caller& caller, Date today) {
     PatronForm adult;
     adult.hetu = kAdultHetu;
     adult.surname = "Esimerkki";
@@ -63,7 +66,8 @@ void load(Register& reg, const Caller& caller, Date today) {
     child.home_library = "Imatra main library";
     child.mother_tongue = "fi";
     child.guardian = adult_id;
-    must(reg.register_patron(caller, child));
+    child.guardian_consent = true;
+    const PatronId child_id = must(reg.register_patron(caller, child));
 
     PatronForm school;
     school.kind = "organisation";
@@ -78,6 +82,12 @@ void load(Register& reg, const Caller& caller, Date today) {
     school.due_date_reminder = "email";
     school.responsible_person = adult_id;
     must(reg.register_patron(caller, school));
+
+    for (const PatronId id : {adult_id, child_id}) {
+        if (auto ok = pins.set_pin(caller, id, kDemoPin); !ok) {
+            throw Exception("demo PIN refused: " + ok.error().message);
+        }
+    }
 }
 
 }  // namespace
@@ -101,7 +111,8 @@ int demo(Session& session) {
     const Date today = session.clock().today();
     if (auto existing = reg.find_by_card(caller, kAdultCard); !existing) {
         if (existing.error().code != ErrorCode::not_found) return refused(existing.error());
-        load(reg, caller, today);
+        PinService pins(session.context(), session.config().pin);
+        load(reg, pins, caller, today);
         std::cerr << "loaded the demo register\n";
     }
 

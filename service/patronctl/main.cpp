@@ -74,6 +74,34 @@ int run(int argc, char** argv) {
     on(keys->add_subcommand("init", "create a new key file (never overwrites)"), "keys init",
        [](Session& s) { return keys_init(s); });
 
+    std::string rotate_purpose;
+    auto* rotate = keys->add_subcommand(
+        "rotate", "add a new current key for a purpose, keeping the older ones for reading");
+    rotate->add_option("purpose", rotate_purpose, "hetu_encryption, hetu_index or pin_pepper")
+        ->required();
+    on(rotate, "keys rotate", [&](Session& s) { return keys_rotate(s, rotate_purpose); });
+
+    auto* pin_cmd = app.add_subcommand("pin", "PINs for self-service");
+    pin_cmd->require_subcommand(1);
+    PatronRef pin_patron;
+    auto* pin_set_cmd =
+        pin_cmd->add_subcommand("set", "set a patron's PIN, read from stdin (not echoed)");
+    auto* pin_by_id = pin_set_cmd->add_option("--id", pin_patron.id, "patron id");
+    auto* pin_by_card = pin_set_cmd->add_option("--card", pin_patron.card, "card number");
+    pin_by_id->excludes(pin_by_card);
+    pin_set_cmd->require_option(1);
+    on(pin_set_cmd, "pin set", [&](Session& s) { return pin_set(s, pin_patron); });
+    std::string verify_card;
+    bool disclose_name = false;
+    auto* pin_verify_cmd = pin_cmd->add_subcommand(
+        "verify",
+        "verify a card and its PIN (from stdin) as a kiosk would; the actor is the kiosk");
+    pin_verify_cmd->add_option("--card", verify_card, "card number")->required();
+    pin_verify_cmd->add_flag("--show-name", disclose_name,
+                             "the kiosk may receive a short display name");
+    on(pin_verify_cmd, "pin verify",
+       [&](Session& s) { return pin_verify(s, verify_card, disclose_name); });
+
     auto* hetu = app.add_subcommand("hetu", "personal identity codes");
     hetu->require_subcommand(1);
     on(hetu->add_subcommand("validate",

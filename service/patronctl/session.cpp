@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <pwd.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -73,6 +74,22 @@ int refused(const Error& error) {
         std::cerr << fmt::format("patronctl: refused: {}: {}\n", error.field, error.message);
     }
     return kRefused;
+}
+
+SecretBytes read_secret(const char* prompt) {
+    const bool terminal = ::isatty(STDIN_FILENO) != 0;
+    termios saved{};
+    if (terminal && ::tcgetattr(STDIN_FILENO, &saved) == 0) {
+        termios quiet = saved;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    std::string line = read_stdin_line(prompt);
+    if (terminal) {
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+        std::cerr << "\n";
+    }
+    return SecretBytes::take(line);
 }
 
 std::string read_stdin_line(const char* prompt) {

@@ -10,6 +10,7 @@
 #include "patron/access/role.hpp"
 #include "patron/context.hpp"
 #include "patron/crypto/key_ring.hpp"
+#include "patron/crypto/secret_bytes.hpp"
 #include "patron/store/database.hpp"
 
 namespace patron::cli {
@@ -65,5 +66,8 @@ int refused(const Error& error);
 /// Reads one line from stdin, prompting on stderr when stdin is a terminal. Identity codes come
 /// this way, never as arguments, which `ps` and shell history would keep.
 [[nodiscard]] std::string read_stdin_line(const char* prompt);
+
+/// Reads a PIN from stdin, without echo on a terminal, into a buffer wiped on destruction.
+[[nodiscard]] SecretBytes read_secret(const char* prompt);
 
 }  // namespace patron::cli

@@ -55,6 +55,21 @@ int keys_init(Session& session) {
     return kOk;
 }
 
+int keys_rotate(Session& session, const std::string& purpose_name) {
+    const auto purpose = parse_key_purpose(purpose_name);
+    if (!purpose) {
+        return refused(
+            invalid("purpose", "must be hetu_encryption, hetu_index or pin_pepper").value());
+    }
+    const auto& file = session.config().key_file;
+    KeyRing ring = KeyRing::load(file);
+    const std::uint16_t id = ring.rotate(*purpose);
+    ring.rewrite_file(file);
+    std::cout << fmt::format("{}: key {} is now current; older keys are kept for reading\n",
+                             purpose_name, id);
+    return kOk;
+}
+
 int hetu_validate(Session& session) {
     const Date today = session.clock().today();
     bool all_valid = true;

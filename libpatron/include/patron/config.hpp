@@ -8,6 +8,9 @@
 #include <optional>
 #include <string>
 
+#include "patron/kiosk/kiosk_settings.hpp"
+#include "patron/pin/pin_settings.hpp"
+
 namespace patron {
 
 /// Settings shared by patronctl and patrond.
@@ -20,6 +23,18 @@ namespace patron {
 /// [paths]
 /// data_dir = "/var/lib/patron"
 /// key_file = "/etc/patron/keys.toml"                # default: <data_dir>/keys.toml
+/// [pin]
+/// memory_kib = 19456          # Argon2id cost: OWASP's minimum is the default
+/// iterations = 2
+/// parallelism = 1
+/// min_length = 4
+/// max_length = 8
+/// max_failed_attempts = 5     # then the card is locked for lockout_minutes
+/// lockout_minutes = 15
+/// [kiosk]
+/// fee_limit_cents = 1000      # unpaid fees above this stop borrowing
+/// failure_limit = 30          # failed verifications per kiosk per window before it is refused
+/// failure_window_seconds = 60
 /// @endcode
 /// Environment overrides: DATABASE_URL, PATRON_DATA_DIR, PATRON_KEY_FILE.
 struct Config {
@@ -27,6 +42,8 @@ struct Config {
     std::size_t pool_size = 8;
     std::filesystem::path data_dir;
     std::filesystem::path key_file;
+    PinSettings pin;
+    KioskSettings kiosk;
 
     /// Where the embedded cluster lives: `<data_dir>/postgresql`.
     [[nodiscard]] std::filesystem::path embedded_dir() const { return data_dir / "postgresql"; }

@@ -16,6 +16,8 @@ enum class ErrorCode {
     conflict,           ///< a unique value (card number, identity code) is already registered
     guardian_required,  ///< a person under 15 needs an adult guardian who is a patron
     permission_denied,  ///< the caller's role may not do this, or not to this patron
+    wrong_pin,          ///< the PIN given does not match
+    card_locked,        ///< too many wrong PINs: the card is locked for a while
 };
 
 /// Stable lower-case name of a code, e.g. "invalid_input".

@@ -15,19 +15,31 @@ constexpr Scope A = Scope::any;
 // Rows: operations in enum order. Columns: circulation, home_service, kiosk, billing, dpo, admin,
 // patron. Kiosks verify patrons through the kiosk verifier, never read records; billing reads the
 // records it bills; the DPO reads and lists to answer subject requests but changes nothing; a
-// patron reads and updates contact data of their own record only.
-constexpr std::array<std::array<Scope, 7>, 6> kTable{{
+// patron reads and updates contact data of their own record and changes their own PIN (with the
+// old one). Staff set PINs but never learn them.
+constexpr std::array<std::array<Scope, 7>, 10> kTable{{
     /* register_patron      */ {A, N, N, N, N, A, N},
     /* read_patron          */ {A, A, N, A, A, A, O},
     /* list_patrons         */ {A, N, N, N, A, A, N},
     /* update_contact       */ {A, A, N, N, N, A, O},
     /* record_card_activity */ {A, N, A, N, N, A, N},
     /* add_guardian         */ {A, N, N, N, N, A, N},
+    /* guardian_consent     */ {A, N, N, N, N, A, N},
+    /* set_pin              */ {A, N, N, N, N, A, N},
+    /* change_pin           */ {N, N, N, N, N, N, O},
+    /* verify_pin           */ {N, N, A, N, N, A, N},
 }};
 
-constexpr std::array<std::string_view, 6> kOperationNames{
-    "patron.register",       "patron.read",          "patron.list",
-    "patron.update_contact", "patron.card_activity", "patron.add_guardian"};
+constexpr std::array<std::string_view, 10> kOperationNames{"patron.register",
+                                                           "patron.read",
+                                                           "patron.list",
+                                                           "patron.update_contact",
+                                                           "patron.card_activity",
+                                                           "patron.add_guardian",
+                                                           "patron.guardian_consent",
+                                                           "pin.set",
+                                                           "pin.change",
+                                                           "kiosk.verify"};
 
 }  // namespace
 

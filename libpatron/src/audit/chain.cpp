@@ -47,6 +47,12 @@ std::string entry_hash(const std::string& prev_hash, std::int64_t seal_no, std::
     put_text(message, event.purpose);
     put_u64(message, event.fields.size());
     for (const auto& field : event.fields) put_text(message, field);
+    // Added with kiosk verification: entries without an outcome hash exactly as before, so chains
+    // sealed earlier still verify; the marker keeps "outcome present" unambiguous.
+    if (!event.outcome.empty()) {
+        message.push_back('\2');
+        put_text(message, event.outcome);
+    }
 
     std::string digest(EVP_MAX_MD_SIZE, '\0');
     unsigned int length = 0;

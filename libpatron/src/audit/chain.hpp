@@ -12,8 +12,8 @@ namespace patron::audit {
 [[nodiscard]] const std::string& genesis_hash();
 
 /// SHA-256 over a version tag, `prev_hash`, `seal_no`, the entry's id and every field of the
-/// event, each length-prefixed so no two different entries serialise alike. The time counts in
-/// whole microseconds, the precision PostgreSQL stores.
+/// event (the outcome only when there is one), each length-prefixed so no two different entries
+/// serialise alike. The time counts in whole microseconds, the precision PostgreSQL stores.
 [[nodiscard]] std::string entry_hash(const std::string& prev_hash, std::int64_t seal_no,
                                      std::int64_t id, const AuditEvent& event);
 

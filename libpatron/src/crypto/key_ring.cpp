@@ -14,13 +14,16 @@
 #include <string>
 #include <vector>
 
+#include "common/enum_names.hpp"
 #include "patron/exception.hpp"
 
 namespace patron {
 namespace {
 
-constexpr const char* kEncryptionSection = "hetu_encryption";
-constexpr const char* kIndexSection = "hetu_index";
+constexpr std::array<std::string_view, 3> kPurposes{"hetu_encryption", "hetu_index", "pin_pepper"};
+constexpr std::array<std::string_view, 3> kPurposeComments{
+    "AES-256-GCM keys for identity codes", "HMAC-SHA-256 keys for lookup by identity code",
+    "Argon2 secrets (pepper) for PIN hashes"};
 
 std::string base64_encode(std::span<const std::uint8_t> bytes) {
     std::string out(4 * ((bytes.size() + 2) / 3), '\0');
@@ -53,7 +56,7 @@ std::optional<SecretBytes> base64_decode(std::string_view text) {
     return secret;
 }
 
-KeySet parse_key_set(const toml::table& root, const char* section, std::string_view source) {
+KeySet parse_key_set(const toml::table& root, std::string_view section, std::string_view source) {
     const toml::table* table = root[section].as_table();
     if (table == nullptr) {
         throw ConfigError(fmt::format("key file {}: missing section [{}]", source, section));
@@ -143,9 +146,12 @@ KeyRing KeyRing::load(const std::filesystem::path& file) {
             file.string(), st.st_mode & 07777));
     }
     std::string text = read_all(fd, file);
-    KeyRing ring = parse(text, file.string());
-    OPENSSL_cleanse(text.data(), text.size());
-    return ring;
+    // Wiped also when parse() throws.
+    struct Wipe {
+        std::string& text;
+        ~Wipe() { OPENSSL_cleanse(text.data(), text.size()); }
+    } wipe{text};
+    return parse(text, file.string());
 }
 
 KeyRing KeyRing::parse(std::string_view text, std::string_view source) {
@@ -156,12 +162,73 @@ KeyRing KeyRing::parse(std::string_view text, std::string_view source) {
         throw ConfigError(fmt::format("key file {}: line {}: {}", source, e.source().begin.line,
                                       e.description()));
     }
-    return KeyRing(parse_key_set(root, kEncryptionSection, source),
-                   parse_key_set(root, kIndexSection, source));
+    std::array<KeySet, 3> sets;
+    for (std::size_t i = 0; i < kPurposes.size(); ++i) {
+        sets[i] = parse_key_set(root, kPurposes[i], source);
+    }
+    return KeyRing(std::move(sets));
 }
 
+std::string KeyRing::to_text() const {
+    std::string text =
+        "# patron key file. Secret: mode 0600, owned by the service user. Back it up apart from\n"
+        "# the database: without it no identity code in the register can be read, and no PIN\n"
+        "# verified. Rotate with `patronctl keys rotate <purpose>`: older keys stay for reading.\n";
+    for (std::size_t i = 0; i < kPurposes.size(); ++i) {
+        text += fmt::format("\n[{}]   # {}\ncurrent = {}\nkeys = {{ ", kPurposes[i],
+                            kPurposeComments[i], sets_[i].current);
+        bool first = true;
+        for (const auto& [id, key] : sets_[i].keys) {
+            std::string encoded = base64_encode(key.bytes());
+            text += fmt::format("{}{} = \"{}\"", first ? "" : ", ", id, encoded);
+            OPENSSL_cleanse(encoded.data(), encoded.size());
+            first = false;
+        }
+        text += " }\n";
+    }
+    return text;
+}
+
+std::uint16_t KeyRing::rotate(KeyPurpose purpose) {
+    KeySet& keys = sets_[static_cast<std::size_t>(purpose)];
+    const std::uint16_t last = keys.keys.empty() ? 0 : keys.keys.rbegin()->first;
+    if (last == 65535) {
+        throw ConfigError(fmt::format("key ids of [{}] are used up", to_string(purpose)));
+    }
+    const auto id = static_cast<std::uint16_t>(last + 1);
+    keys.keys.emplace(id, SecretBytes::random(kKeyLength));
+    keys.current = id;
+    return id;
+}
+
+namespace {
+
+// Writes `text` to a new file (never an existing one) with mode 0600 and fsyncs it.
+void write_new_file(const std::filesystem::path& file, std::string& text) {
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        OPENSSL_cleanse(text.data(), text.size());
+        throw ConfigError(fmt::format(
+            "key file {}: cannot create: {}", file.string(),
+            errno == EEXIST ? "it exists already (never overwritten)" : std::strerror(errno)));
+    }
+    const bool ok = ::fchmod(fd, 0600) == 0 &&
+                    ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                    ::fsync(fd) == 0;
+    const int saved_errno = errno;
+    OPENSSL_cleanse(text.data(), text.size());
+    ::close(fd);
+    if (!ok) {
+        std::error_code ec;
+        std::filesystem::remove(file, ec);
+        throw ConfigError(fmt::format("key file {}: cannot write: {}", file.string(),
+                                      std::strerror(saved_errno)));
+    }
+}
+
+}  // namespace
+
 void KeyRing::create_file(const std::filesystem::path& file) {
-    std::error_code ec;
     // Every directory created here is private (0700), not only the innermost one.
     std::vector<std::filesystem::path> missing;
     for (auto dir = file.parent_path(); !dir.empty() && !std::filesystem::exists(dir);
@@ -175,34 +242,46 @@ void KeyRing::create_file(const std::filesystem::path& file) {
         }
         ::chmod(it->c_str(), 0700);
     }
-    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        throw ConfigError(fmt::format(
-            "key file {}: cannot create: {}", file.string(),
-            errno == EEXIST ? "it exists already (never overwritten)" : std::strerror(errno)));
+    std::array<KeySet, 3> sets;
+    for (auto& set : sets) {
+        set.current = 1;
+        set.keys.emplace(1, SecretBytes::random(kKeyLength));
     }
-    std::string encryption_key = base64_encode(SecretBytes::random(kKeyLength).bytes());
-    std::string index_key = base64_encode(SecretBytes::random(kKeyLength).bytes());
-    std::string text = fmt::format(
-        "# patron key file. Secret: mode 0600, owned by the service user. Back it up apart from\n"
-        "# the database: without it no identity code in the register can be read.\n"
-        "# Rotation: add a key with a new id, make it current, keep the old ones until re-keyed.\n"
-        "\n[{}]   # AES-256-GCM keys for identity codes\ncurrent = 1\nkeys = {{ 1 = \"{}\" }}\n"
-        "\n[{}]   # HMAC-SHA-256 keys for lookup by identity code\ncurrent = 1\n"
-        "keys = {{ 1 = \"{}\" }}\n",
-        kEncryptionSection, encryption_key, kIndexSection, index_key);
-    for (std::string* s : {&encryption_key, &index_key}) OPENSSL_cleanse(s->data(), s->size());
-    const bool ok = ::fchmod(fd, 0600) == 0 &&
-                    ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-                    ::fsync(fd) == 0;
-    const int saved_errno = errno;
-    OPENSSL_cleanse(text.data(), text.size());
-    ::close(fd);
-    if (!ok) {
-        std::filesystem::remove(file, ec);
-        throw ConfigError(fmt::format("key file {}: cannot write: {}", file.string(),
+    std::string text = KeyRing(std::move(sets)).to_text();
+    write_new_file(file, text);
+}
+
+void KeyRing::rewrite_file(const std::filesystem::path& file) const {
+    const std::filesystem::path temporary = file.string() + ".new";
+    std::error_code ec;
+    std::filesystem::remove(temporary, ec);  // a leftover of an interrupted rewrite
+    std::string text = to_text();
+    write_new_file(temporary, text);
+    if (::rename(temporary.c_str(), file.c_str()) != 0) {
+        const int saved_errno = errno;
+        std::filesystem::remove(temporary, ec);
+        throw ConfigError(fmt::format("key file {}: cannot replace: {}", file.string(),
                                       std::strerror(saved_errno)));
     }
+    // The rename is durable only once the directory is: PINs hashed under a new pepper must never
+    // outlive the key file that holds it.
+    const std::filesystem::path directory =
+        file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+    const int dir = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const bool synced = dir >= 0 && ::fsync(dir) == 0;
+    if (dir >= 0) ::close(dir);
+    if (!synced) {
+        throw ConfigError(fmt::format("key file {}: cannot sync its directory: {}", file.string(),
+                                      std::strerror(errno)));
+    }
+}
+
+std::string_view to_string(KeyPurpose purpose) noexcept {
+    return detail::name_of(kPurposes, purpose);
+}
+
+std::optional<KeyPurpose> parse_key_purpose(std::string_view text) noexcept {
+    return detail::parse_name<KeyPurpose>(kPurposes, text);
 }
 
 }  // namespace patron

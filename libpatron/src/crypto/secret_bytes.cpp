@@ -12,6 +12,14 @@ namespace patron {
 SecretBytes::SecretBytes(std::span<const std::uint8_t> bytes)
     : bytes_(bytes.begin(), bytes.end()) {}
 
+SecretBytes SecretBytes::take(std::string& source) {
+    SecretBytes secret(
+        std::span(reinterpret_cast<const std::uint8_t*>(source.data()), source.size()));
+    OPENSSL_cleanse(source.data(), source.size());
+    source.clear();
+    return secret;
+}
+
 SecretBytes SecretBytes::random(std::size_t size) {
     SecretBytes secret;
     secret.bytes_.resize(size);

@@ -22,16 +22,16 @@ constexpr const char* kCountUnsealed = "audit_count_unsealed";
 // Set-based: one statement for any number of entries. Field names are identifiers (no commas),
 // so each entry's list travels as one comma-joined string.
 constexpr const char* kAppendSql = R"(
-INSERT INTO audit_log (at, actor, role, action, patron_id, purpose, fields)
+INSERT INTO audit_log (at, actor, role, action, patron_id, purpose, fields, outcome)
 SELECT e.at, e.actor, e.role, e.action, e.patron_id, e.purpose,
-       coalesce(string_to_array(nullif(e.fields, ''), ','), '{}')
+       coalesce(string_to_array(nullif(e.fields, ''), ','), '{}'), nullif(e.outcome, '')
 FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[],
-            $7::text[]) AS e(at, actor, role, action, patron_id, purpose, fields)
+            $7::text[], $8::text[]) AS e(at, actor, role, action, patron_id, purpose, fields, outcome)
 )";
 
 constexpr const char* kColumns = R"(
 SELECT id, (extract(epoch FROM at) * 1000000)::bigint, actor, role, action, patron_id, purpose,
-       fields, seal_no, prev_hash, hash
+       fields, seal_no, prev_hash, hash, outcome
 FROM audit_log
 )";
 
@@ -83,6 +83,7 @@ AuditRecord read_record(const pqxx::row& r) {
         record.prev_hash = bytea_value(r[9]);
         record.hash = bytea_value(r[10]);
     }
+    if (!r[11].is_null()) e.outcome = r[11].as<std::string>();
     return record;
 }
 
@@ -114,7 +115,7 @@ void prepare_audit_statements(pqxx::connection& connection) {
 
 void PgAuditRepository::append(std::span<const AuditEvent> events) {
     if (events.empty()) return;
-    std::vector<std::string> at, actor, role, action, purpose, fields;
+    std::vector<std::string> at, actor, role, action, purpose, fields, outcome;
     std::vector<std::optional<std::int64_t>> patron;
     for (const auto& e : events) {
         at.push_back(to_iso(e.at));
@@ -124,11 +125,12 @@ void PgAuditRepository::append(std::span<const AuditEvent> events) {
         patron.push_back(e.patron ? std::optional(e.patron->value) : std::nullopt);
         purpose.push_back(e.purpose);
         fields.push_back(join_fields(e.fields));
+        outcome.push_back(e.outcome);
     }
     translated("audit append", [&] {
         work_.exec_prepared0(kAppend, text_array(at), text_array(actor), text_array(role),
                              text_array(action), bigint_array(patron), text_array(purpose),
-                             text_array(fields));
+                             text_array(fields), text_array(outcome));
     });
 }
 

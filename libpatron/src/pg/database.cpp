@@ -10,6 +10,7 @@
 #include "pg/connection_pool.hpp"
 #include "pg/errors.hpp"
 #include "pg/patron_repository.hpp"
+#include "pg/pin_repository.hpp"
 
 namespace patron::pg {
 namespace {
@@ -21,10 +22,12 @@ public:
           work_(translated("begin",
                            [&] { return std::make_unique<pqxx::work>(lease_.connection()); })),
           patrons_(*work_),
-          audit_(*work_) {}
+          audit_(*work_),
+          pins_(*work_) {}
 
     store::PatronRepository& patrons() override { return patrons_; }
     store::AuditRepository& audit() override { return audit_; }
+    store::PinRepository& pins() override { return pins_; }
     void commit() override {
         translated("commit", [&] { work_->commit(); });
     }
@@ -34,6 +37,7 @@ private:
     std::unique_ptr<pqxx::work> work_;  // aborts on destruction unless committed
     PgPatronRepository patrons_;
     PgAuditRepository audit_;
+    PgPinRepository pins_;
 };
 
 class PgDatabase final : public store::Database {
@@ -42,6 +46,7 @@ public:
         : pool_(std::move(url), pool_size, [](pqxx::connection& connection) {
               prepare_patron_statements(connection);
               prepare_audit_statements(connection);
+              prepare_pin_statements(connection);
           }) {}
 
     std::unique_ptr<store::Transaction> begin() override {

@@ -20,10 +20,12 @@ constexpr const char* kUpdateContact = "patron_update_contact";
 constexpr const char* kCardActivity = "patron_card_activity";
 constexpr const char* kAddGuardian = "patron_add_guardian";
 constexpr const char* kSetResponsible = "patron_set_responsible";
+constexpr const char* kGuardianConsent = "patron_guardian_consent";
 
 // One select list for every lookup, so a row is always read the same way (see read_row). Dates
 // are formatted explicitly: the session's DateStyle (server, role or PGDATESTYLE) must not matter.
-// Guardianships come as "ward:ward_birth_date:guardian" so one round trip reads the whole record;
+// Guardianships come as "ward:ward_birth_date:guardian:consent(0/1)" so one round trip reads the
+// whole record;
 // the ward's birth date by primary key, so the plan stays index lookups on a table of any size.
 constexpr const char* kSelect = R"(
 SELECT p.id, p.kind, p.hetu_key_id, p.hetu_ciphertext, p.hetu_index_key_id, p.hetu_index,
@@ -34,10 +36,12 @@ SELECT p.id, p.kind, p.hetu_key_id, p.hetu_ciphertext, p.hetu_index_key_id, p.he
        (extract(epoch FROM p.created_at) * 1000000)::bigint, p.created_by,
        (extract(epoch FROM p.modified_at) * 1000000)::bigint, p.modified_by,
        to_char(p.last_card_activity, 'YYYY-MM-DD'),
+       to_char(p.card_expires_on, 'YYYY-MM-DD'), p.processing_restricted_at IS NOT NULL,
        (SELECT c.person_id FROM organisation_contacts c WHERE c.organisation_id = p.id),
        ARRAY(SELECT g.ward_id || ':' ||
                     (SELECT to_char(w.birth_date, 'YYYY-MM-DD') FROM patrons w
-                     WHERE w.id = g.ward_id) || ':' || g.guardian_id
+                     WHERE w.id = g.ward_id) || ':' || g.guardian_id || ':' ||
+                    (CASE WHEN g.consent_at IS NULL THEN '0' ELSE '1' END)
              FROM guardianships g
              WHERE g.ward_id = p.id OR g.guardian_id = p.id
              ORDER BY g.ward_id, g.guardian_id)
@@ -49,10 +53,10 @@ INSERT INTO patrons (kind, hetu_key_id, hetu_ciphertext, hetu_index_key_id, hetu
     birth_date, surname, given_names, organisation_name,
     street_address, postal_code, post_office, country, email, phones,
     card_number, home_library, mother_tongue, gender,
-    due_date_reminder, overdue_notice, hold_ready_notice,
+    due_date_reminder, overdue_notice, hold_ready_notice, card_expires_on,
     created_at, created_by, modified_at, modified_by)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-        $20, $21, $22, $23, $24, $23, $24)
+        $20, $21, $22, $23, $24, $25, $24, $25)
 ON CONFLICT DO NOTHING
 RETURNING id
 )";
@@ -74,8 +78,15 @@ UPDATE patrons SET last_card_activity = greatest(last_card_activity, $2::date) W
 )";
 
 constexpr const char* kAddGuardianSql = R"(
-INSERT INTO guardianships (ward_id, guardian_id, created_at, created_by)
-VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING
+INSERT INTO guardianships (ward_id, guardian_id, created_at, created_by, consent_at, consent_by)
+VALUES ($1, $2, $3, $4, CASE WHEN $5 THEN $3::timestamptz END, CASE WHEN $5 THEN $4 END)
+ON CONFLICT DO NOTHING
+)";
+
+constexpr const char* kGuardianConsentSql = R"(
+UPDATE guardianships SET consent_at = CASE WHEN $3 THEN $4::timestamptz END,
+    consent_by = CASE WHEN $3 THEN $5 END
+WHERE ward_id = $1 AND guardian_id = $2 AND (consent_at IS NOT NULL) <> $3
 )";
 
 constexpr const char* kSetResponsibleSql = R"(
@@ -105,15 +116,18 @@ Channel channel_value(const pqxx::field& field) {
 std::vector<store::GuardianLink> guardianships_value(const pqxx::field& field) {
     std::vector<store::GuardianLink> links;
     for (const std::string& item : text_array_value(field)) {
-        // Built by kSelect from two bigints and a date: "ward:YYYY-MM-DD:guardian".
-        const auto first = item.find(':');
-        const auto second = item.rfind(':');
-        if (first == std::string::npos || second == first) throw_corrupt("guardianships");
-        const auto date =
-            parse_iso_date(std::string_view(item).substr(first + 1, second - first - 1));
-        if (!date) throw_corrupt("guardianships");
-        links.push_back({PatronId{std::stoll(item.substr(0, first))}, *date,
-                         PatronId{std::stoll(item.substr(second + 1))}});
+        // Built by kSelect: "ward:YYYY-MM-DD:guardian:consent".
+        std::vector<std::string_view> parts;
+        std::string_view rest = item;
+        for (auto colon = rest.find(':'); colon != std::string_view::npos; colon = rest.find(':')) {
+            parts.push_back(rest.substr(0, colon));
+            rest.remove_prefix(colon + 1);
+        }
+        parts.push_back(rest);
+        const auto date = parts.size() == 4 ? parse_iso_date(parts[1]) : std::nullopt;
+        if (!date || (parts[3] != "0" && parts[3] != "1")) throw_corrupt("guardianships");
+        links.push_back({PatronId{std::stoll(std::string(parts[0]))}, *date,
+                         PatronId{std::stoll(std::string(parts[2]))}, parts[3] == "1"});
     }
     return links;
 }
@@ -155,8 +169,10 @@ store::PatronRow read_row(const pqxx::row& r) {
     p.modified_at = timestamp_from_micros(r[25]);
     p.modified_by = r[26].as<std::string>();
     if (!r[27].is_null()) p.last_card_activity = date_value(r[27]);
-    if (!r[28].is_null()) p.responsible_person = PatronId{r[28].as<std::int64_t>()};
-    row.guardianships = guardianships_value(r[29]);
+    if (!r[28].is_null()) p.card_expires_on = date_value(r[28]);
+    p.processing_restricted = r[29].as<bool>();
+    if (!r[30].is_null()) p.responsible_person = PatronId{r[30].as<std::int64_t>()};
+    row.guardianships = guardianships_value(r[31]);
     return row;
 }
 
@@ -201,6 +217,7 @@ void prepare_patron_statements(pqxx::connection& connection) {
     connection.prepare(kCardActivity, kCardActivitySql);
     connection.prepare(kAddGuardian, kAddGuardianSql);
     connection.prepare(kSetResponsible, kSetResponsibleSql);
+    connection.prepare(kGuardianConsent, kGuardianConsentSql);
 }
 
 std::optional<PatronId> PgPatronRepository::insert(const store::PatronRow& row) {
@@ -230,6 +247,7 @@ std::optional<PatronId> PgPatronRepository::insert(const store::PatronRow& row) 
     params.add(std::string(to_string(p.notices.due_date_reminder)))
         .add(std::string(to_string(p.notices.overdue_notice)))
         .add(std::string(to_string(p.notices.hold_ready)));
+    params.add(p.card_expires_on ? std::optional(to_iso(*p.card_expires_on)) : std::nullopt);
     params.add(to_iso(p.created_at)).add(p.created_by);
 
     return translated("patron insert", [&]() -> std::optional<PatronId> {
@@ -305,11 +323,21 @@ bool PgPatronRepository::record_card_activity(PatronId id, Date on) {
     });
 }
 
-bool PgPatronRepository::add_guardian(PatronId ward, PatronId guardian, TimePoint at,
+bool PgPatronRepository::add_guardian(PatronId ward, PatronId guardian, bool consent, TimePoint at,
                                       std::string_view actor) {
     return translated("patron add guardian", [&] {
         return work_
                    .exec_prepared(kAddGuardian, ward.value, guardian.value, to_iso(at),
+                                  std::string(actor), consent)
+                   .affected_rows() == 1;
+    });
+}
+
+bool PgPatronRepository::set_guardian_consent(PatronId ward, PatronId guardian, bool consent,
+                                              TimePoint at, std::string_view actor) {
+    return translated("patron guardian consent", [&] {
+        return work_
+                   .exec_prepared(kGuardianConsent, ward.value, guardian.value, consent, to_iso(at),
                                   std::string(actor))
                    .affected_rows() == 1;
     });

@@ -22,8 +22,10 @@ public:
     bool update_contact(PatronId id, const store::ContactData& contact, TimePoint at,
                         std::string_view actor) override;
     bool record_card_activity(PatronId id, Date on) override;
-    bool add_guardian(PatronId ward, PatronId guardian, TimePoint at,
+    bool add_guardian(PatronId ward, PatronId guardian, bool consent, TimePoint at,
                       std::string_view actor) override;
+    bool set_guardian_consent(PatronId ward, PatronId guardian, bool consent, TimePoint at,
+                              std::string_view actor) override;
     void set_responsible_person(PatronId organisation, PatronId person, TimePoint at,
                                 std::string_view actor) override;
 

@@ -17,6 +17,7 @@ struct ValidRegistration {
     Patron patron;  // id and record metadata unset
     std::optional<PersonalIdentityCode> hetu;
     std::optional<PatronId> guardian;
+    bool guardian_consent = false;
     std::optional<PatronId> responsible_person;
 };
 

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "patron/domain/date.hpp"
 #include "register/form_validation.hpp"
 
 namespace patron::detail {
@@ -186,8 +187,12 @@ Result<ValidRegistration> validate_registration(const PatronForm& form, Date tod
         }
         p.surname = std::move(*surname);
         p.given_names = std::move(*given);
+        if (form.guardian_consent && !form.guardian) {
+            return invalid("guardian_consent", "only a guardian gives consent");
+        }
         out.hetu = std::move(*hetu);
         out.guardian = form.guardian;
+        out.guardian_consent = form.guardian_consent;
     } else {
         for (const auto& [field, value] :
              {std::pair{"hetu", &form.hetu}, std::pair{"surname", &form.surname},
@@ -196,7 +201,9 @@ Result<ValidRegistration> validate_registration(const PatronForm& form, Date tod
         }
         auto name = text_field("organisation_name", form.organisation_name);
         if (!name) return tl::unexpected(name.error());
-        if (form.guardian) return invalid("guardian", "an organisation has no guardian");
+        if (form.guardian || form.guardian_consent) {
+            return invalid("guardian", "an organisation has no guardian");
+        }
         if (!form.responsible_person) {
             return invalid("responsible_person", "an organisation needs a responsible person");
         }
@@ -211,6 +218,11 @@ Result<ValidRegistration> validate_registration(const PatronForm& form, Date tod
     if (!email) return tl::unexpected(email.error());
     auto phones = phones_field(form.phones);
     if (!phones) return tl::unexpected(phones.error());
+    if (!trim(form.card_expires_on).empty()) {
+        const auto expires = parse_iso_date(trim(form.card_expires_on));
+        if (!expires) return invalid("card_expires_on", "must be a date YYYY-MM-DD");
+        p.card_expires_on = *expires;
+    }
     auto library = text_field("home_library", form.home_library);
     if (!library) return tl::unexpected(library.error());
     if (!trim(form.mother_tongue).empty()) {

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "access/authorization.hpp"
 #include "crypto/hetu_protector.hpp"
 #include "patron/access/permissions.hpp"
 #include "patron/audit/audit_event.hpp"
@@ -37,53 +40,9 @@ struct Register::Impl {
 
     explicit Impl(const Context& c) : context(c), protector(c.keys) {}
 
-    // The caller names itself and a purpose, and its role may do `operation` on some patrons.
-    static Result<void> check_caller(const Caller& caller, Operation operation) {
-        if (caller.actor.empty()) return invalid("actor", "every call names its actor");
-        if (caller.purpose.empty()) return invalid("purpose", "every call states its purpose");
-        if (permitted_scope(caller.role, operation) == Scope::none) {
-            return denied(caller, operation);
-        }
-        return {};
-    }
-
-    // The permission table's scope for this patron. An own-scope caller is refused alike for
-    // others' records and for records that do not exist, so the answer tells nothing about them.
-    static Result<void> check_target(const Caller& caller, Operation operation,
-                                     std::optional<PatronId> target) {
-        switch (permitted_scope(caller.role, operation)) {
-            case Scope::any:
-                return {};
-            case Scope::own:
-                if (caller.self && target && *caller.self == *target) return {};
-                [[fallthrough]];
-            case Scope::none:
-                break;
-        }
-        return denied(caller, operation);
-    }
-
-    static Result<void> authorize(const Caller& caller, Operation operation,
-                                  std::optional<PatronId> target) {
-        if (auto ok = check_caller(caller, operation); !ok) return ok;
-        return check_target(caller, operation, target);
-    }
-
-    static tl::unexpected<Error> denied(const Caller& caller, Operation operation) {
-        return fail(
-            ErrorCode::permission_denied, "",
-            fmt::format("role {} may not {}", to_string(caller.role), to_string(operation)));
-    }
-
     AuditEvent event(const Caller& caller, Operation operation, PatronId patron,
                      std::vector<std::string> fields = {}) const {
-        return AuditEvent{context.clock.now(),
-                          caller.actor,
-                          caller.role,
-                          std::string(to_string(operation)),
-                          patron,
-                          caller.purpose,
-                          std::move(fields)};
+        return detail::audit_event(context.clock, caller, operation, patron, std::move(fields));
     }
 
     Patron to_patron(store::PatronRow&& row, Date today) const {
@@ -91,7 +50,10 @@ struct Register::Impl {
         if (row.hetu) patron.hetu = protector.decrypt(*row.hetu);
         for (const auto& link : row.guardianships) {
             if (!guardianship_in_force(link, today)) continue;
-            if (link.ward == patron.id) patron.guardians.push_back(link.guardian);
+            if (link.ward == patron.id) {
+                patron.guardians.push_back(link.guardian);
+                if (link.consent) patron.consenting_guardians.push_back(link.guardian);
+            }
             if (link.guardian == patron.id) patron.wards.push_back(link.ward);
         }
         return patron;
@@ -101,7 +63,7 @@ struct Register::Impl {
     Result<Patron> read(const Caller& caller, store::Transaction& tx,
                         std::optional<store::PatronRow> row) {
         const std::optional<PatronId> target = row ? std::optional(row->patron.id) : std::nullopt;
-        if (auto ok = check_target(caller, Operation::read_patron, target); !ok) {
+        if (auto ok = detail::check_target(caller, Operation::read_patron, target); !ok) {
             return tl::unexpected(ok.error());
         }
         if (!row) return fail(ErrorCode::not_found, "", "no such patron");
@@ -117,7 +79,7 @@ Register::Register(const Context& context) : impl_(std::make_unique<Impl>(contex
 Register::~Register() = default;
 
 Result<PatronId> Register::register_patron(const Caller& caller, const PatronForm& form) {
-    if (auto ok = Impl::authorize(caller, Operation::register_patron, std::nullopt); !ok) {
+    if (auto ok = detail::authorize(caller, Operation::register_patron, std::nullopt); !ok) {
         return tl::unexpected(ok.error());
     }
     const Date today = impl_->context.clock.today();
@@ -162,7 +124,7 @@ Result<PatronId> Register::register_patron(const Caller& caller, const PatronFor
     }
     std::vector<AuditEvent> events{impl_->event(caller, Operation::register_patron, *id)};
     if (valid->guardian) {
-        patrons.add_guardian(*id, *valid->guardian, now, caller.actor);
+        patrons.add_guardian(*id, *valid->guardian, valid->guardian_consent, now, caller.actor);
         events.push_back(
             impl_->event(caller, Operation::add_guardian, *valid->guardian, {"wards"}));
     }
@@ -177,7 +139,7 @@ Result<PatronId> Register::register_patron(const Caller& caller, const PatronFor
 }
 
 Result<Patron> Register::find_by_id(const Caller& caller, PatronId id) {
-    if (auto ok = Impl::check_caller(caller, Operation::read_patron); !ok) {
+    if (auto ok = detail::check_caller(caller, Operation::read_patron); !ok) {
         return tl::unexpected(ok.error());
     }
     auto tx = impl_->context.database.begin();
@@ -186,7 +148,7 @@ Result<Patron> Register::find_by_id(const Caller& caller, PatronId id) {
 }
 
 Result<Patron> Register::find_by_card(const Caller& caller, std::string_view card_number) {
-    if (auto ok = Impl::check_caller(caller, Operation::read_patron); !ok) {
+    if (auto ok = detail::check_caller(caller, Operation::read_patron); !ok) {
         return tl::unexpected(ok.error());
     }
     auto card = CardNumber::parse(card_number);
@@ -197,7 +159,7 @@ Result<Patron> Register::find_by_card(const Caller& caller, std::string_view car
 }
 
 Result<Patron> Register::find_by_hetu(const Caller& caller, std::string_view hetu) {
-    if (auto ok = Impl::check_caller(caller, Operation::read_patron); !ok) {
+    if (auto ok = detail::check_caller(caller, Operation::read_patron); !ok) {
         return tl::unexpected(ok.error());
     }
     auto code = PersonalIdentityCode::parse(hetu, impl_->context.clock.today());
@@ -210,7 +172,7 @@ Result<Patron> Register::find_by_hetu(const Caller& caller, std::string_view het
 
 Result<std::vector<PatronSummary>> Register::list(const Caller& caller, PatronId after,
                                                   std::size_t limit) {
-    if (auto ok = Impl::authorize(caller, Operation::list_patrons, std::nullopt); !ok) {
+    if (auto ok = detail::authorize(caller, Operation::list_patrons, std::nullopt); !ok) {
         return tl::unexpected(ok.error());
     }
     if (limit < 1 || limit > kMaxListLimit) {
@@ -230,7 +192,7 @@ Result<std::vector<PatronSummary>> Register::list(const Caller& caller, PatronId
 
 Result<Patron> Register::update_contact(const Caller& caller, PatronId id,
                                         const ContactForm& change) {
-    if (auto ok = Impl::authorize(caller, Operation::update_contact, id); !ok) {
+    if (auto ok = detail::authorize(caller, Operation::update_contact, id); !ok) {
         return tl::unexpected(ok.error());
     }
     auto tx = impl_->context.database.begin();
@@ -259,7 +221,7 @@ Result<Patron> Register::update_contact(const Caller& caller, PatronId id,
 }
 
 Result<void> Register::record_card_activity(const Caller& caller, PatronId id, Date on) {
-    if (auto ok = Impl::authorize(caller, Operation::record_card_activity, id); !ok) {
+    if (auto ok = detail::authorize(caller, Operation::record_card_activity, id); !ok) {
         return tl::unexpected(ok.error());
     }
     if (!on.ok()) return invalid("date", "is not a calendar date");
@@ -278,7 +240,7 @@ Result<void> Register::record_card_activity(const Caller& caller, PatronId id, D
 }
 
 Result<void> Register::add_guardian(const Caller& caller, PatronId ward, PatronId guardian) {
-    if (auto ok = Impl::authorize(caller, Operation::add_guardian, ward); !ok) {
+    if (auto ok = detail::authorize(caller, Operation::add_guardian, ward); !ok) {
         return tl::unexpected(ok.error());
     }
     const Date today = impl_->context.clock.today();
@@ -294,10 +256,39 @@ Result<void> Register::add_guardian(const Caller& caller, PatronId ward, PatronI
                                  ErrorCode::guardian_required, today);
     if (!ok) return tl::unexpected(ok.error());
     // Naming a guardian already recorded changes nothing, so nothing is audited either.
-    if (!patrons.add_guardian(ward, guardian, impl_->context.clock.now(), caller.actor)) return {};
+    if (!patrons.add_guardian(ward, guardian, false, impl_->context.clock.now(), caller.actor)) {
+        return {};
+    }
     const std::vector<AuditEvent> events{
         impl_->event(caller, Operation::add_guardian, ward, {"guardians"}),
         impl_->event(caller, Operation::add_guardian, guardian, {"wards"})};
+    tx->audit().append(events);
+    tx->commit();
+    return {};
+}
+
+Result<void> Register::set_guardian_consent(const Caller& caller, PatronId ward, PatronId guardian,
+                                            bool consent) {
+    if (auto ok = detail::authorize(caller, Operation::guardian_consent, ward); !ok) {
+        return tl::unexpected(ok.error());
+    }
+    auto tx = impl_->context.database.begin();
+    auto& patrons = tx->patrons();
+    const auto ward_row = patrons.lock_by_id(ward);
+    const bool linked =
+        ward_row && std::any_of(ward_row->guardianships.begin(), ward_row->guardianships.end(),
+                                [&](const store::GuardianLink& link) {
+                                    return link.ward == ward && link.guardian == guardian;
+                                });
+    if (!linked) return fail(ErrorCode::not_found, "guardian", "no such guardianship");
+    // Recording what is already recorded changes nothing, so nothing is audited either.
+    if (!patrons.set_guardian_consent(ward, guardian, consent, impl_->context.clock.now(),
+                                      caller.actor)) {
+        return {};
+    }
+    const std::vector<AuditEvent> events{
+        impl_->event(caller, Operation::guardian_consent, ward, {"guardian_consent"}),
+        impl_->event(caller, Operation::guardian_consent, guardian, {"guardian_consent"})};
     tx->audit().append(events);
     tx->commit();
     return {};

@@ -84,8 +84,9 @@ TEST_F(RegisterLookupTest, PatronIndexedUnderAnOldIndexKeyIsFoundAfterRotation) 
     const PatronId id = add(person_form("CARD0002", code));  // keys_ is test_keys(1, 1)
     const KeyRing rotated = KeyRing::parse(
         fmt::format("[hetu_encryption]\ncurrent = 1\nkeys = {{ 1 = \"{}\" }}\n"
-                    "[hetu_index]\ncurrent = 2\nkeys = {{ 1 = \"{}\", 2 = \"{}\" }}\n",
-                    encryption_key(1), index_key(1), index_key(2)),
+                    "[hetu_index]\ncurrent = 2\nkeys = {{ 1 = \"{}\", 2 = \"{}\" }}\n"
+                    "[pin_pepper]\ncurrent = 1\nkeys = {{ 1 = \"{}\" }}\n",
+                    encryption_key(1), index_key(1), index_key(2), index_key(3)),
         "rotated index keys");
     Register reg(Context{*database_, rotated, clock_});
 
@@ -114,8 +115,9 @@ TEST_F(RegisterLookupTest, CodeEncryptedUnderAnOldKeyIsReadAfterRotation) {
     const PatronId id = add(person_form("CARD0002", code));
     const KeyRing rotated = KeyRing::parse(
         fmt::format("[hetu_encryption]\ncurrent = 2\nkeys = {{ 1 = \"{}\", 2 = \"{}\" }}\n"
-                    "[hetu_index]\ncurrent = 1\nkeys = {{ 1 = \"{}\" }}\n",
-                    encryption_key(1), encryption_key(2), index_key(1)),
+                    "[hetu_index]\ncurrent = 1\nkeys = {{ 1 = \"{}\" }}\n"
+                    "[pin_pepper]\ncurrent = 1\nkeys = {{ 1 = \"{}\" }}\n",
+                    encryption_key(1), encryption_key(2), index_key(1), index_key(3)),
         "rotated encryption keys");
     Register reg(Context{*database_, rotated, clock_});
     const auto old = reg.find_by_id(staff(), id);
@@ -139,8 +141,9 @@ TEST_F(RegisterLookupTest, RingWithoutTheEncryptionKeyThrowsAndAuditsNothing) {
     const PatronId id = add(person_form("CARD0002", code));
     const KeyRing lacking =
         KeyRing::parse(fmt::format("[hetu_encryption]\ncurrent = 2\nkeys = {{ 2 = \"{}\" }}\n"
-                                   "[hetu_index]\ncurrent = 1\nkeys = {{ 1 = \"{}\" }}\n",
-                                   encryption_key(2), index_key(1)),
+                                   "[hetu_index]\ncurrent = 1\nkeys = {{ 1 = \"{}\" }}\n"
+                                   "[pin_pepper]\ncurrent = 1\nkeys = {{ 1 = \"{}\" }}\n",
+                                   encryption_key(2), index_key(1), index_key(3)),
                        "ring lacking key 1");
     Register reg(Context{*database_, lacking, clock_});
     const long audits = audit_count();

@@ -54,12 +54,14 @@ std::string section(const char* name, std::uint16_t current, const std::vector<K
     return fmt::format("[{}]\ncurrent = {}\nkeys = {{ {} }}\n", name, current, entries);
 }
 
-// A ring with the given encryption and index keys. Encryption key `id` has seed `id`, index key
-// `id` seed `100 + id`, unless a test says otherwise.
+// A ring with the given encryption and index keys (and one PIN pepper, which HetuProtector does
+// not use). Encryption key `id` has seed `id`, index key `id` seed `100 + id`, unless a test says
+// otherwise.
 KeyRing ring(std::uint16_t encryption_current, const std::vector<KeySpec>& encryption,
              std::uint16_t index_current, const std::vector<KeySpec>& index) {
     return KeyRing::parse(section("hetu_encryption", encryption_current, encryption) +
-                              section("hetu_index", index_current, index),
+                              section("hetu_index", index_current, index) +
+                              section("pin_pepper", 1, {{1, 200}}),
                           "test ring");
 }
 

@@ -79,10 +79,15 @@ std::vector<std::string> quoted(const std::string& text) {
     return out;
 }
 
-// Key file text with the given encryption section and a valid index section.
+// Valid [hetu_index] and [pin_pepper] sections, to complete a file.
+std::string other_sections() {
+    return "[hetu_index]\ncurrent = 1\nkeys = { 1 = \"" + key_of(kKeyLength, 200) +
+           "\" }\n[pin_pepper]\ncurrent = 1\nkeys = { 1 = \"" + key_of(kKeyLength, 150) + "\" }\n";
+}
+
+// Key file text with the given encryption section and valid index and pepper sections.
 std::string with_encryption_section(const std::string& section) {
-    return "[hetu_encryption]\n" + section + "\n[hetu_index]\ncurrent = 1\nkeys = { 1 = \"" +
-           key_of(kKeyLength, 200) + "\" }\n";
+    return "[hetu_encryption]\n" + section + "\n" + other_sections();
 }
 
 void write_file(const fs::path& file, const std::string& text, mode_t mode) {
@@ -148,7 +153,7 @@ std::string text_refusal(const std::string& text) {
 // --- load: file checks ---------------------------------------------------------------------
 
 TEST(KeyRingLoad, AcceptsOwnerOnlyModes) {
-    const std::string text = test::test_key_file_text(3, 5);
+    const std::string text = test::test_key_file_text(3, 5, 9);
     for (const mode_t mode : {mode_t{0600}, mode_t{0400}}) {
         SCOPED_TRACE(fmt::format("mode {:04o}", mode));
         TempDir dir;
@@ -157,32 +162,39 @@ TEST(KeyRingLoad, AcceptsOwnerOnlyModes) {
         const KeyRing ring = KeyRing::load(file);
         EXPECT_EQ(ring.hetu_encryption().current, 3);
         EXPECT_EQ(ring.hetu_index().current, 5);
+        EXPECT_EQ(ring.pin_pepper().current, 9);
         ASSERT_NE(ring.hetu_encryption().find(3), nullptr);
         ASSERT_NE(ring.hetu_index().find(5), nullptr);
+        ASSERT_NE(ring.pin_pepper().find(9), nullptr);
         EXPECT_EQ(ring.hetu_encryption().keys.size(), 1U);
         EXPECT_EQ(ring.hetu_index().keys.size(), 1U);
+        EXPECT_EQ(ring.pin_pepper().keys.size(), 1U);
     }
 }
 
 TEST(KeyRingLoad, ReadsTheKeyBytesOfTheFile) {
     const std::string encryption = key_of(kKeyLength, 11);
     const std::string index = key_of(kKeyLength, 99);
+    const std::string pepper = key_of(kKeyLength, 55);
     const std::string text = "[hetu_encryption]\ncurrent = 1\nkeys = { 1 = \"" + encryption +
-                             "\" }\n[hetu_index]\ncurrent = 1\nkeys = { 1 = \"" + index + "\" }\n";
+                             "\" }\n[hetu_index]\ncurrent = 1\nkeys = { 1 = \"" + index +
+                             "\" }\n[pin_pepper]\ncurrent = 1\nkeys = { 1 = \"" + pepper + "\" }\n";
     TempDir dir;
     const fs::path file = dir.path() / "keys.toml";
     write_file(file, text, 0600);
     const KeyRing ring = KeyRing::load(file);
     const auto enc = ring.hetu_encryption().find(1)->bytes();
     const auto idx = ring.hetu_index().find(1)->bytes();
+    const auto pep = ring.pin_pepper().find(1)->bytes();
     EXPECT_TRUE(std::vector<std::uint8_t>(enc.begin(), enc.end()) == decode(encryption));
     EXPECT_TRUE(std::vector<std::uint8_t>(idx.begin(), idx.end()) == decode(index));
+    EXPECT_TRUE(std::vector<std::uint8_t>(pep.begin(), pep.end()) == decode(pepper));
 }
 
 TEST(KeyRingLoad, RefusesFileGroupOrOthersMayAccess) {
     const std::string text = test::test_key_file_text();
     const std::vector<std::string> secrets = quoted(text);
-    ASSERT_EQ(secrets.size(), 2U);
+    ASSERT_EQ(secrets.size(), 3U);
     for (const mode_t mode :
          {mode_t{0644}, mode_t{0640}, mode_t{0604}, mode_t{0660}, mode_t{0620}, mode_t{0602},
           mode_t{0610}, mode_t{0601}, mode_t{0606}, mode_t{0666}, mode_t{0440}, mode_t{0404}}) {
@@ -241,6 +253,9 @@ TEST(KeyRingLoad, RefusesMissingSections) {
 
     EXPECT_TRUE(contains(text_refusal(index_only), "missing section [hetu_encryption]"));
     EXPECT_TRUE(contains(text_refusal(encryption_only), "missing section [hetu_index]"));
+    const std::size_t pepper_at = full.find("[pin_pepper]");
+    ASSERT_NE(pepper_at, std::string::npos);
+    EXPECT_TRUE(contains(text_refusal(full.substr(0, pepper_at)), "missing section [pin_pepper]"));
     EXPECT_TRUE(contains(text_refusal(""), "missing section"));
     // A section that is not a table is as good as missing.
     EXPECT_TRUE(contains(text_refusal("hetu_encryption = 1\n" + index_only),
@@ -359,7 +374,7 @@ TEST(KeyRingLoad, NamesTheLineOfATomlSyntaxError) {
     const std::string secret = key_of(kKeyLength, 42);
     // Line 4: an unterminated inline table holding a key.
     const std::string text = "# keys\n[hetu_encryption]\ncurrent = 1\nkeys = { 1 = \"" + secret +
-                             "\" \n[hetu_index]\ncurrent = 1\nkeys = { 1 = \"" + secret + "\" }\n";
+                             "\" \n" + other_sections();
     const std::string message = text_refusal(text);
     EXPECT_TRUE(contains(message, "line 4")) << message;
     EXPECT_FALSE(contains(message, secret.substr(0, 12))) << "the message quotes key material";
@@ -367,8 +382,8 @@ TEST(KeyRingLoad, NamesTheLineOfATomlSyntaxError) {
 
 TEST(KeyRingLoad, NamesTheLineOfAnUnterminatedKeyString) {
     const std::string secret = key_of(kKeyLength, 43);
-    const std::string text = "[hetu_encryption]\ncurrent = 1\nkeys = { 1 = \"" + secret +
-                             " }\n[hetu_index]\ncurrent = 1\nkeys = { 1 = \"" + secret + "\" }\n";
+    const std::string text =
+        "[hetu_encryption]\ncurrent = 1\nkeys = { 1 = \"" + secret + " }\n" + other_sections();
     const std::string message = text_refusal(text);
     EXPECT_TRUE(contains(message, "line 3")) << "no line 3 in the message";
     EXPECT_FALSE(contains(message, secret.substr(0, 12))) << "the message quotes key material";
@@ -384,11 +399,10 @@ TEST(KeyRingParse, NamesTheSourceInErrors) {
 }
 
 TEST(KeyRingParse, KeepsEveryKeyOfARotatedRing) {
-    const KeyRing ring = KeyRing::parse(
-        "[hetu_encryption]\ncurrent = 2\nkeys = { 1 = \"" + key_of(kKeyLength, 1) + "\", 2 = \"" +
-            key_of(kKeyLength, 2) + "\" }\n[hetu_index]\ncurrent = 1\nkeys = { 1 = \"" +
-            key_of(kKeyLength, 3) + "\" }\n",
-        "test");
+    const KeyRing ring =
+        KeyRing::parse("[hetu_encryption]\ncurrent = 2\nkeys = { 1 = \"" + key_of(kKeyLength, 1) +
+                           "\", 2 = \"" + key_of(kKeyLength, 2) + "\" }\n" + other_sections(),
+                       "test");
     EXPECT_EQ(ring.hetu_encryption().current, 2);
     EXPECT_EQ(ring.hetu_encryption().keys.size(), 2U);
     ASSERT_NE(ring.hetu_encryption().find(1), nullptr);
@@ -411,13 +425,20 @@ TEST(KeyRingCreateFile, CreatesMode0600FileThatLoads) {
     const KeyRing ring = KeyRing::load(file);
     EXPECT_EQ(ring.hetu_encryption().current, 1);
     EXPECT_EQ(ring.hetu_index().current, 1);
+    EXPECT_EQ(ring.pin_pepper().current, 1);
     ASSERT_NE(ring.hetu_encryption().find(1), nullptr);
     ASSERT_NE(ring.hetu_index().find(1), nullptr);
+    ASSERT_NE(ring.pin_pepper().find(1), nullptr);
     EXPECT_EQ(ring.hetu_encryption().find(1)->size(), kKeyLength);
     EXPECT_EQ(ring.hetu_index().find(1)->size(), kKeyLength);
+    EXPECT_EQ(ring.pin_pepper().find(1)->size(), kKeyLength);
     EXPECT_FALSE(std::ranges::equal(ring.hetu_encryption().find(1)->bytes(),
                                     ring.hetu_index().find(1)->bytes()))
         << "the encryption and index keys are the same";
+    EXPECT_FALSE(std::ranges::equal(ring.pin_pepper().find(1)->bytes(),
+                                    ring.hetu_encryption().find(1)->bytes()));
+    EXPECT_FALSE(
+        std::ranges::equal(ring.pin_pepper().find(1)->bytes(), ring.hetu_index().find(1)->bytes()));
 }
 
 TEST(KeyRingCreateFile, IsMode0600WhateverTheUmask) {
@@ -500,6 +521,212 @@ TEST(KeyRingCreateFile, GivesFreshKeysEachTime) {
                                     b.hetu_encryption().find(1)->bytes()));
     EXPECT_FALSE(
         std::ranges::equal(a.hetu_index().find(1)->bytes(), b.hetu_index().find(1)->bytes()));
+    EXPECT_FALSE(
+        std::ranges::equal(a.pin_pepper().find(1)->bytes(), b.pin_pepper().find(1)->bytes()));
+}
+
+// --- pin_pepper ----------------------------------------------------------------------------
+
+TEST(KeyRingLoad, RefusesAFileWithoutPinPepper) {
+    // A file as written before PINs existed: both identity code sections, no [pin_pepper].
+    const std::string full = test::test_key_file_text();
+    const std::string two_sections = full.substr(0, full.find("[pin_pepper]"));
+    ASSERT_NE(two_sections, full);
+    const std::string message = text_refusal(two_sections);
+    EXPECT_TRUE(contains(message, "missing section [pin_pepper]")) << message;
+}
+
+TEST(KeyRingLoad, ChecksThePinPepperSectionLikeTheOthers) {
+    const std::string head = test::test_key_file_text();
+    const std::string without = head.substr(0, head.find("[pin_pepper]"));
+    EXPECT_TRUE(contains(text_refusal(without + "[pin_pepper]\ncurrent = 1\nkeys = {}\n"),
+                         "[pin_pepper] has no keys"));
+    EXPECT_TRUE(contains(text_refusal(without + "[pin_pepper]\ncurrent = 2\nkeys = { 1 = \"" +
+                                      key_of(kKeyLength, 3) + "\" }\n"),
+                         "[pin_pepper] current key 2 is not among the keys"));
+    EXPECT_TRUE(contains(text_refusal(without + "[pin_pepper]\ncurrent = 1\nkeys = { 1 = \"" +
+                                      key_of(16, 3) + "\" }\n"),
+                         "[pin_pepper] key 1 must be 32 bytes in base64"));
+}
+
+// --- key purposes --------------------------------------------------------------------------
+
+TEST(KeyPurpose, RoundTripsThroughItsName) {
+    const std::array<std::pair<KeyPurpose, std::string_view>, 3> purposes{{
+        {KeyPurpose::hetu_encryption, "hetu_encryption"},
+        {KeyPurpose::hetu_index, "hetu_index"},
+        {KeyPurpose::pin_pepper, "pin_pepper"},
+    }};
+    for (const auto& [purpose, name] : purposes) {
+        EXPECT_EQ(to_string(purpose), name);
+        EXPECT_EQ(parse_key_purpose(name), purpose);
+    }
+}
+
+TEST(KeyPurpose, ParsesNothingElse) {
+    for (const char* text :
+         {"", "pin", "PIN_PEPPER", "pin-pepper", " pin_pepper", "pin_pepper ", "hetu", "keys"}) {
+        SCOPED_TRACE(text);
+        EXPECT_FALSE(parse_key_purpose(text).has_value());
+    }
+}
+
+// --- rotate --------------------------------------------------------------------------------
+
+// Key file text whose [pin_pepper] has keys `ids` (seeds 50 + id) and current `current`.
+std::string with_peppers(std::uint16_t current, const std::vector<std::uint16_t>& ids) {
+    const std::string full = test::test_key_file_text();
+    std::string text = full.substr(0, full.find("[pin_pepper]")) +
+                       fmt::format("[pin_pepper]\ncurrent = {}\nkeys = {{ ", current);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        text += fmt::format("{}{} = \"{}\"", i == 0 ? "" : ", ", ids[i],
+                            key_of(kKeyLength, static_cast<unsigned char>(50 + ids[i])));
+    }
+    return text + " }\n";
+}
+
+bool same_bytes(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
+    return std::ranges::equal(a, b);
+}
+
+// Same current id, same ids, same bytes under each id.
+bool same_keys(const KeySet& a, const KeySet& b) {
+    if (a.current != b.current || a.keys.size() != b.keys.size()) return false;
+    for (const auto& [id, key] : a.keys) {
+        const SecretBytes* other = b.find(id);
+        if (other == nullptr || !same_bytes(key.bytes(), other->bytes())) return false;
+    }
+    return true;
+}
+
+TEST(KeyRingRotate, AddsTheNextIdAsCurrentAndKeepsOlderKeys) {
+    // Current 1 among {1, 5}: the new id follows the highest, not the current.
+    KeyRing ring = KeyRing::parse(with_peppers(1, {1, 5}), "test");
+    const KeyRing before = KeyRing::parse(with_peppers(1, {1, 5}), "test");
+    EXPECT_EQ(ring.rotate(KeyPurpose::pin_pepper), 6);
+    EXPECT_EQ(ring.pin_pepper().current, 6);
+    ASSERT_EQ(ring.pin_pepper().keys.size(), 3U);
+    for (const std::uint16_t id : std::vector<std::uint16_t>{1, 5}) {
+        ASSERT_NE(ring.pin_pepper().find(id), nullptr);
+        EXPECT_TRUE(
+            same_bytes(ring.pin_pepper().find(id)->bytes(), before.pin_pepper().find(id)->bytes()))
+            << "key " << id << " changed";
+    }
+    const SecretBytes* fresh = ring.pin_pepper().find(6);
+    ASSERT_NE(fresh, nullptr);
+    EXPECT_EQ(fresh->size(), kKeyLength);
+    for (const std::uint16_t id : std::vector<std::uint16_t>{1, 5}) {
+        EXPECT_FALSE(same_bytes(fresh->bytes(), ring.pin_pepper().find(id)->bytes()));
+    }
+    // Only the rotated purpose changes.
+    EXPECT_TRUE(same_keys(ring.hetu_encryption(), before.hetu_encryption()));
+    EXPECT_TRUE(same_keys(ring.hetu_index(), before.hetu_index()));
+
+    EXPECT_EQ(ring.rotate(KeyPurpose::pin_pepper), 7);
+    EXPECT_EQ(ring.pin_pepper().keys.size(), 4U);
+}
+
+TEST(KeyRingRotate, RotatesEachPurposeOnItsOwn) {
+    KeyRing ring = test::test_keys(3, 4, 5);
+    EXPECT_EQ(ring.rotate(KeyPurpose::hetu_encryption), 4);
+    EXPECT_EQ(ring.rotate(KeyPurpose::hetu_index), 5);
+    EXPECT_EQ(ring.hetu_encryption().current, 4);
+    EXPECT_EQ(ring.hetu_index().current, 5);
+    EXPECT_EQ(ring.pin_pepper().current, 5);
+    EXPECT_EQ(ring.pin_pepper().keys.size(), 1U);
+}
+
+TEST(KeyRingRotate, RefusesWhenTheIdsAreUsedUp) {
+    KeyRing ring = KeyRing::parse(with_peppers(3, {3, 65535}), "test");
+    const KeyRing before = KeyRing::parse(with_peppers(3, {3, 65535}), "test");
+    try {
+        (void)ring.rotate(KeyPurpose::pin_pepper);
+        ADD_FAILURE() << "rotated past key id 65535";
+    } catch (const ConfigError& e) {
+        EXPECT_TRUE(contains(e.what(), "pin_pepper")) << e.what();
+    }
+    EXPECT_TRUE(same_keys(ring.pin_pepper(), before.pin_pepper())) << "the ring changed";
+}
+
+// --- rewrite_file --------------------------------------------------------------------------
+
+TEST(KeyRingRewriteFile, WritesAFileThatLoadsToTheSameKeys) {
+    const UmaskGuard guard(0);
+    TempDir dir;
+    const fs::path file = dir.path() / "keys.toml";
+    KeyRing::create_file(file);
+    KeyRing ring = KeyRing::load(file);
+    ring.rotate(KeyPurpose::pin_pepper);
+    ring.rotate(KeyPurpose::pin_pepper);
+    ring.rotate(KeyPurpose::hetu_index);
+    ring.rewrite_file(file);
+
+    EXPECT_EQ(mode_of(file) & 07777, 0600U) << fmt::format("mode {:04o}", mode_of(file) & 07777);
+    const KeyRing back = KeyRing::load(file);
+    EXPECT_TRUE(same_keys(back.hetu_encryption(), ring.hetu_encryption()));
+    EXPECT_TRUE(same_keys(back.hetu_index(), ring.hetu_index()));
+    EXPECT_TRUE(same_keys(back.pin_pepper(), ring.pin_pepper()));
+    EXPECT_EQ(back.pin_pepper().current, 3);
+    EXPECT_EQ(back.pin_pepper().keys.size(), 3U);
+    EXPECT_EQ(back.hetu_index().keys.size(), 2U);
+    EXPECT_FALSE(fs::exists(file.string() + ".new")) << "the temporary file was left behind";
+}
+
+TEST(KeyRingRewriteFile, KeepsEveryIdOfAHandWrittenFile) {
+    TempDir dir;
+    const fs::path file = dir.path() / "keys.toml";
+    write_file(file, with_peppers(5, {2, 5, 9, 65535}), 0600);
+    const KeyRing ring = KeyRing::load(file);
+    ring.rewrite_file(file);
+    const KeyRing back = KeyRing::load(file);
+    EXPECT_TRUE(same_keys(back.pin_pepper(), ring.pin_pepper()));
+    EXPECT_EQ(back.pin_pepper().current, 5);
+    for (const std::uint16_t id : std::vector<std::uint16_t>{2, 5, 9, 65535}) {
+        EXPECT_NE(back.pin_pepper().find(id), nullptr) << "key " << id << " is gone";
+    }
+    EXPECT_TRUE(same_keys(back.hetu_encryption(), ring.hetu_encryption()));
+    EXPECT_TRUE(same_keys(back.hetu_index(), ring.hetu_index()));
+}
+
+TEST(KeyRingRewriteFile, ReplacesTheFileRatherThanOverwritingIt) {
+    // A reader that opened the old file still reads the whole old file: the new one was renamed
+    // into place, never truncated and rewritten where a crash could leave half a key file.
+    TempDir dir;
+    const fs::path file = dir.path() / "keys.toml";
+    const std::string original = with_peppers(1, {1});
+    write_file(file, original, 0400);
+    std::ifstream old_reader(file, std::ios::binary);
+    ASSERT_TRUE(old_reader.good());
+
+    KeyRing ring = KeyRing::load(file);
+    ring.rotate(KeyPurpose::pin_pepper);
+    ring.rewrite_file(file);
+
+    std::stringstream old_text;
+    old_text << old_reader.rdbuf();
+    EXPECT_TRUE(old_text.str() == original) << "the old file was changed in place";
+    EXPECT_EQ(mode_of(file) & 07777, 0600U);
+    EXPECT_EQ(KeyRing::load(file).pin_pepper().current, 2);
+}
+
+TEST(KeyRingRewriteFile, ReplacesALeftoverTemporaryFile) {
+    TempDir dir;
+    const fs::path file = dir.path() / "keys.toml";
+    write_file(file, with_peppers(1, {1}), 0600);
+    write_file(file.string() + ".new", "half a key file", 0644);
+    KeyRing ring = KeyRing::load(file);
+    ring.rotate(KeyPurpose::pin_pepper);
+    ring.rewrite_file(file);
+    EXPECT_EQ(KeyRing::load(file).pin_pepper().current, 2);
+    EXPECT_FALSE(fs::exists(file.string() + ".new"));
+}
+
+TEST(KeyRingRewriteFile, ThrowsWhenTheDirectoryIsMissing) {
+    TempDir dir;
+    const KeyRing ring = test::test_keys();
+    const fs::path file = dir.path() / "absent" / "keys.toml";
+    EXPECT_THROW(ring.rewrite_file(file), ConfigError);
+    EXPECT_FALSE(fs::exists(file));
 }
 
 }  // namespace

@@ -16,6 +16,10 @@ enum class Operation {
     update_contact,        ///< change address, email, phones, notice channels
     record_card_activity,  ///< note that the card was used
     add_guardian,          ///< add a guardian to a ward under 15
+    guardian_consent,      ///< record or withdraw a guardian's consent for a ward
+    set_pin,               ///< set or reset a patron's PIN (staff)
+    change_pin,            ///< change a PIN by giving the old one
+    verify_pin,            ///< verify card and PIN, and whether the patron may borrow (kiosks)
 };
 
 /// On which patrons a role may perform an operation.

@@ -22,6 +22,7 @@ struct AuditEvent {
     std::optional<PatronId> patron;
     std::string purpose;
     std::vector<std::string> fields;
+    std::string outcome;  ///< what an attempt came to ("verified", "wrong_pin"); empty otherwise
     friend bool operator==(const AuditEvent&, const AuditEvent&) = default;
 };
 

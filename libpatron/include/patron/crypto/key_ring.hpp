@@ -2,9 +2,12 @@
 /// @file
 /// The service's secret keys, read from the key file (never from the database).
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "patron/crypto/secret_bytes.hpp"
@@ -21,10 +24,20 @@ struct KeySet {
     [[nodiscard]] const SecretBytes* find(std::uint16_t id) const noexcept;
 };
 
-/// All keys of the service: AES-256-GCM keys for identity codes and HMAC-SHA-256 keys for their
-/// blind index. Immutable after loading; thread-safe to share.
+/// What a key protects; also its section name in the key file.
+enum class KeyPurpose {
+    hetu_encryption,  ///< AES-256-GCM keys for identity codes
+    hetu_index,       ///< HMAC-SHA-256 keys for the identity codes' blind index
+    pin_pepper,       ///< Argon2 secrets ("pepper") for PIN hashes
+};
+
+[[nodiscard]] std::string_view to_string(KeyPurpose purpose) noexcept;
+/// Parses the names to_string gives; empty on anything else.
+[[nodiscard]] std::optional<KeyPurpose> parse_key_purpose(std::string_view text) noexcept;
+
+/// All keys of the service, by purpose. Immutable once shared; thread-safe to share.
 ///
-/// Key file format (TOML), each key 32 random bytes in base64:
+/// Key file format (TOML), each key 32 random bytes in base64, one section per purpose:
 /// @code
 /// [hetu_encryption]
 /// current = 1
@@ -32,6 +45,9 @@ struct KeySet {
 /// [hetu_index]
 /// current = 1
 /// keys = { 1 = "base64..." }
+/// [pin_pepper]
+/// current = 2
+/// keys = { 1 = "base64...", 2 = "base64..." }
 /// @endcode
 class KeyRing {
 public:
@@ -49,15 +65,29 @@ public:
     /// @throws ConfigError when the file exists or cannot be written
     static void create_file(const std::filesystem::path& file);
 
-    [[nodiscard]] const KeySet& hetu_encryption() const noexcept { return hetu_encryption_; }
-    [[nodiscard]] const KeySet& hetu_index() const noexcept { return hetu_index_; }
+    /// Rotation: adds a fresh random key with the next id for `purpose` and makes it current; the
+    /// older keys stay so data protected with them can still be read. Returns the new id.
+    /// @throws ConfigError when the ids are used up (65535)
+    std::uint16_t rotate(KeyPurpose purpose);
+
+    /// Replaces `file` with this ring atomically (a 0600 temporary beside it, fsync, rename).
+    /// @throws ConfigError when it cannot be written
+    void rewrite_file(const std::filesystem::path& file) const;
+
+    [[nodiscard]] const KeySet& hetu_encryption() const noexcept {
+        return set(KeyPurpose::hetu_encryption);
+    }
+    [[nodiscard]] const KeySet& hetu_index() const noexcept { return set(KeyPurpose::hetu_index); }
+    [[nodiscard]] const KeySet& pin_pepper() const noexcept { return set(KeyPurpose::pin_pepper); }
 
 private:
-    KeyRing(KeySet encryption, KeySet index)
-        : hetu_encryption_(std::move(encryption)), hetu_index_(std::move(index)) {}
+    explicit KeyRing(std::array<KeySet, 3> sets) : sets_(std::move(sets)) {}
+    [[nodiscard]] const KeySet& set(KeyPurpose purpose) const noexcept {
+        return sets_[static_cast<std::size_t>(purpose)];
+    }
+    [[nodiscard]] std::string to_text() const;
 
-    KeySet hetu_encryption_;
-    KeySet hetu_index_;
+    std::array<KeySet, 3> sets_;
 };
 
 /// Length of every key in the ring, in bytes (AES-256 and HMAC-SHA-256).

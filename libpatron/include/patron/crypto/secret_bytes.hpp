@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace patron {
@@ -15,6 +16,8 @@ class SecretBytes {
 public:
     SecretBytes() = default;
     explicit SecretBytes(std::span<const std::uint8_t> bytes);
+    /// Moves the bytes of `source` into a secret and wipes `source` (a line just read, say).
+    [[nodiscard]] static SecretBytes take(std::string& source);
     /// `size` bytes from a cryptographically secure generator. @throws patron::Exception
     [[nodiscard]] static SecretBytes random(std::size_t size);
 

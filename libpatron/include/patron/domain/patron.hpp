@@ -59,6 +59,7 @@ struct Patron {
     std::optional<EmailAddress> email;
     std::vector<PhoneNumber> phones;
     CardNumber card;
+    std::optional<Date> card_expires_on;  ///< kortin voimassaolo; empty: valid until further notice
     std::string home_library;
     std::optional<LanguageCode> mother_tongue;
     Gender gender = Gender::not_given;
@@ -68,8 +69,13 @@ struct Patron {
     TimePoint modified_at;
     std::string modified_by;
     std::optional<Date> last_card_activity;
+    /// Restriction of processing (GDPR art. 18) in force: stored, but not processed.
+    bool processing_restricted = false;
     /// Guardians whose rights are in force today (the ward is under 15).
     std::vector<PatronId> guardians;
+    /// Of `guardians`, those who have recorded consent to the ward's borrowing and self-service
+    /// use (the signed application).
+    std::vector<PatronId> consenting_guardians;
     /// Wards under 15 today of whom this patron is a guardian.
     std::vector<PatronId> wards;
     /// Organisations only: the responsible person (vastuuhenkilö).
@@ -85,6 +91,7 @@ struct PatronSummary {
     PatronKind kind = PatronKind::person;
     std::string display_name;
     CardNumber card;
+    std::optional<Date> card_expires_on;  ///< kortin voimassaolo; empty: valid until further notice
     std::string home_library;
 };
 

@@ -25,13 +25,16 @@ struct PatronForm {
     std::string email;
     std::vector<std::string> phones;
     std::string card_number;        ///< required
+    std::string card_expires_on;    ///< ISO date "YYYY-MM-DD"; empty: valid until further notice
     std::string home_library;       ///< required
     std::string mother_tongue;      ///< ISO 639-1
     std::string gender;             ///< "female", "male", "other" or empty
     std::string due_date_reminder;  ///< "email", "sms", "letter", "none" or empty (none)
     std::string overdue_notice;
     std::string hold_ready;
-    std::optional<PatronId> guardian;            ///< required for a person under 15
+    std::optional<PatronId> guardian;  ///< required for a person under 15
+    /// The guardian signed the consent to the ward's borrowing and self-service use.
+    bool guardian_consent = false;
     std::optional<PatronId> responsible_person;  ///< required for an organisation
 };
 

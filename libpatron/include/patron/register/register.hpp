@@ -59,6 +59,12 @@ public:
     /// recorded succeeds and changes (and audits) nothing.
     [[nodiscard]] Result<void> add_guardian(const Caller& caller, PatronId ward, PatronId guardian);
 
+    /// Records (`consent` true) or withdraws a guardian's consent to the ward's borrowing and
+    /// self-service use; a ward without it may not borrow at kiosks. `not_found` (field
+    /// "guardian") when `guardian` is not a recorded guardian of `ward`.
+    [[nodiscard]] Result<void> set_guardian_consent(const Caller& caller, PatronId ward,
+                                                    PatronId guardian, bool consent);
+
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;

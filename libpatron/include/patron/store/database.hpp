@@ -7,6 +7,7 @@
 
 #include "patron/store/audit_repository.hpp"
 #include "patron/store/patron_repository.hpp"
+#include "patron/store/pin_repository.hpp"
 
 namespace patron::store {
 
@@ -17,6 +18,7 @@ public:
     virtual ~Transaction() = default;
     [[nodiscard]] virtual PatronRepository& patrons() = 0;
     [[nodiscard]] virtual AuditRepository& audit() = 0;
+    [[nodiscard]] virtual PinRepository& pins() = 0;
     /// Makes the work durable. @throws TransactionConflict (retry the whole unit), DatabaseError
     virtual void commit() = 0;
 };

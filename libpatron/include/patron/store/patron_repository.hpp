@@ -19,6 +19,7 @@ struct GuardianLink {
     PatronId ward;
     Date ward_birth_date;
     PatronId guardian;
+    bool consent = false;  ///< the guardian's consent to the ward's borrowing is recorded
 };
 
 /// A patron record as stored. `patron.hetu`, `patron.guardians` and `patron.wards` are empty: the
@@ -67,9 +68,15 @@ public:
     /// Sets the last card activity date unless a later one is recorded. False when no such patron.
     virtual bool record_card_activity(PatronId id, Date on) = 0;
 
-    /// Records `guardian` as a guardian of `ward`. False (nothing written) when already recorded.
-    virtual bool add_guardian(PatronId ward, PatronId guardian, TimePoint at,
+    /// Records `guardian` as a guardian of `ward`, with consent when `consent`. False (nothing
+    /// written) when already recorded.
+    virtual bool add_guardian(PatronId ward, PatronId guardian, bool consent, TimePoint at,
                               std::string_view actor) = 0;
+
+    /// Records (or withdraws) a guardian's consent. False when no such guardianship or when it
+    /// is already so.
+    virtual bool set_guardian_consent(PatronId ward, PatronId guardian, bool consent, TimePoint at,
+                                      std::string_view actor) = 0;
 
     /// Sets the responsible person of an organisation customer.
     virtual void set_responsible_person(PatronId organisation, PatronId person, TimePoint at,

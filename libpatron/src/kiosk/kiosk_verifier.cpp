@@ -1,0 +1,164 @@
+#include "patron/kiosk/kiosk_verifier.hpp"
+
+#include "access/authorization.hpp"
+#include "common/enum_names.hpp"
+#include "patron/domain/date.hpp"
+#include "pin/pin_checker.hpp"
+
+namespace patron {
+namespace {
+
+constexpr std::array<std::string_view, 6> kOutcomes{"verified",     "wrong_pin", "locked",
+                                                    "unknown_card", "no_pin",    "throttled"};
+constexpr std::array<std::string_view, 6> kBlocks{"loan_ban",
+                                                  "excessive_fees",
+                                                  "card_locked",
+                                                  "processing_restricted",
+                                                  "guardian_consent_missing",
+                                                  "card_expired"};
+
+VerifyOutcome to_verify_outcome(detail::PinOutcome outcome) {
+    switch (outcome) {
+        case detail::PinOutcome::verified:
+            return VerifyOutcome::verified;
+        case detail::PinOutcome::locked:
+            return VerifyOutcome::locked;
+        case detail::PinOutcome::no_pin:
+            return VerifyOutcome::no_pin;
+        case detail::PinOutcome::wrong_pin:
+        case detail::PinOutcome::unusable:
+            break;
+    }
+    return VerifyOutcome::wrong_pin;
+}
+
+// "Aino E.": the first given name and the surname's initial, enough for a kiosk to greet.
+std::string display_name(const store::BorrowerState& b) {
+    if (b.kind == PatronKind::organisation) return b.organisation_name;
+    const std::string first = b.given_names.substr(0, b.given_names.find(' '));
+    if (b.surname.empty()) return first;
+    // The initial is one UTF-8 character: its lead byte tells how many bytes it has.
+    const auto lead = static_cast<unsigned char>(b.surname[0]);
+    const std::size_t length = lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+    return first + " " + b.surname.substr(0, length) + ".";
+}
+
+std::vector<BorrowBlock> blocks_of(const store::BorrowerState& b, const KioskSettings& settings,
+                                   Date today) {
+    std::vector<BorrowBlock> blocks;
+    if (b.loan_ban) blocks.push_back(BorrowBlock::loan_ban);
+    if (b.unpaid_fees_cents > settings.fee_limit_cents) {
+        blocks.push_back(BorrowBlock::excessive_fees);
+    }
+    if (b.processing_restricted) blocks.push_back(BorrowBlock::processing_restricted);
+    const bool ward = b.kind == PatronKind::person && b.birth_date &&
+                      age_on(*b.birth_date, today) < kWardAgeLimit;
+    if (ward && !b.guardian_consent) blocks.push_back(BorrowBlock::guardian_consent_missing);
+    if (b.card_expires_on && *b.card_expires_on < today) {
+        blocks.push_back(BorrowBlock::card_expired);
+    }
+    return blocks;
+}
+
+}  // namespace
+
+std::string_view to_string(VerifyOutcome outcome) noexcept {
+    return detail::name_of(kOutcomes, outcome);
+}
+
+std::string_view to_string(BorrowBlock block) noexcept { return detail::name_of(kBlocks, block); }
+
+struct KioskVerifier::Impl {
+    Context context;
+    KioskSettings settings;
+    detail::PinChecker checker;
+
+    Impl(const Context& c, const PinSettings& pins, const KioskSettings& kiosks)
+        : context(c), settings(kiosks), checker(c.keys, pins) {}
+
+    TimePoint window_start(TimePoint now) const {
+        const auto window =
+            std::chrono::duration_cast<TimePoint::duration>(settings.failure_window);
+        return TimePoint{now.time_since_epoch() / window * window};
+    }
+
+    // Audits the attempt (and counts a kiosk failure unless it was verified) in `tx`.
+    void finish(store::Transaction& tx, const Caller& kiosk, std::optional<PatronId> patron,
+                VerifyOutcome outcome, TimePoint now) {
+        if (outcome != VerifyOutcome::verified && outcome != VerifyOutcome::throttled) {
+            tx.pins().record_kiosk_failure(kiosk.actor, window_start(now));
+        }
+        const AuditEvent e = detail::audit_event(context.clock, kiosk, Operation::verify_pin,
+                                                 patron, {}, std::string(to_string(outcome)));
+        tx.audit().append({&e, 1});
+        tx.commit();
+    }
+};
+
+KioskVerifier::KioskVerifier(const Context& context, const PinSettings& pins,
+                             const KioskSettings& kiosks)
+    : impl_(std::make_unique<Impl>(context, pins, kiosks)) {}
+KioskVerifier::~KioskVerifier() = default;
+
+Result<KioskAnswer> KioskVerifier::verify(const Caller& kiosk, std::string_view card_number,
+                                          std::string_view pin_text, const KioskProfile& profile) {
+    if (auto ok = detail::check_caller(kiosk, Operation::verify_pin); !ok) {
+        return tl::unexpected(ok.error());
+    }
+    const auto card = CardNumber::parse(card_number);
+    if (!card) return tl::unexpected(card.error());
+    const Pin pin = Pin::entered(pin_text);
+    const TimePoint now = impl_->context.clock.now();
+    const Date today = impl_->context.clock.today();
+    const TimePoint window = impl_->window_start(now);
+
+    store::VerificationView view;
+    {
+        auto tx = impl_->context.database.begin();
+        view = tx->pins().verification_view(*card, kiosk.actor, window, today);
+        tx->commit();
+    }
+
+    KioskAnswer answer;
+    if (view.kiosk_failures >= impl_->settings.failure_limit) {
+        answer.outcome = VerifyOutcome::throttled;
+        answer.retry_after =
+            std::chrono::ceil<std::chrono::seconds>(window + impl_->settings.failure_window - now);
+        auto tx = impl_->context.database.begin();
+        impl_->finish(*tx, kiosk, std::nullopt, answer.outcome, now);
+        return answer;
+    }
+
+    const std::optional<store::BorrowerState>& borrower = view.borrower;
+    const std::optional<store::PinRecord> no_record;
+    const auto& record = borrower ? borrower->pin : no_record;
+    // Argon2 (or its dummy for an unknown card) with no transaction open.
+    const auto check = impl_->checker.check(pin, record, now);
+
+    auto tx = impl_->context.database.begin();
+    if (!borrower) {
+        answer.outcome = VerifyOutcome::unknown_card;
+        impl_->finish(*tx, kiosk, std::nullopt, answer.outcome, now);
+        return answer;
+    }
+    const auto verdict = impl_->checker.record(tx->pins(), borrower->id, record, check, now);
+    answer.outcome = to_verify_outcome(verdict.outcome);
+    answer.card_known = true;
+    answer.locked_until = verdict.locked_until;
+    if (verdict.outcome == detail::PinOutcome::verified) {
+        answer.pin_ok = true;
+        answer.blocks = blocks_of(*borrower, impl_->settings, today);
+        answer.may_borrow = answer.blocks.empty();
+        // GDPR art. 18: a restricted patron's data is not processed further.
+        if (!borrower->processing_restricted) {
+            if (profile.disclose_name) answer.display_name = display_name(*borrower);
+            (void)tx->patrons().record_card_activity(borrower->id, today);
+        }
+    } else if (verdict.locked_until) {
+        answer.blocks.push_back(BorrowBlock::card_locked);
+    }
+    impl_->finish(*tx, kiosk, borrower->id, answer.outcome, now);
+    return answer;
+}
+
+}  // namespace patron

@@ -1,0 +1,99 @@
+#include "patron/pin/pin_service.hpp"
+
+#include "access/authorization.hpp"
+#include "pin/pin_checker.hpp"
+
+namespace patron {
+
+struct PinService::Impl {
+    Context context;
+    PinSettings settings;
+    detail::PinChecker checker;
+
+    Impl(const Context& c, const PinSettings& s) : context(c), settings(s), checker(c.keys, s) {}
+
+    // The patron's birth date for the policy; not_found when there is no such patron.
+    Result<std::optional<Date>> birth_date(PatronId patron) {
+        auto tx = context.database.begin();
+        const auto row = tx->patrons().find_by_id(patron);
+        tx->commit();
+        if (!row) return fail(ErrorCode::not_found, "", "no such patron");
+        return row->birth_date;
+    }
+};
+
+PinService::PinService(const Context& context, const PinSettings& settings)
+    : impl_(std::make_unique<Impl>(context, settings)) {}
+PinService::~PinService() = default;
+
+Result<void> PinService::set_pin(const Caller& caller, PatronId patron, std::string_view new_pin) {
+    if (auto ok = detail::authorize(caller, Operation::set_pin, patron); !ok) return ok;
+    const auto birth = impl_->birth_date(patron);
+    if (!birth) return tl::unexpected(birth.error());
+    auto pin = Pin::choose(new_pin, impl_->settings.policy, *birth);
+    if (!pin) return tl::unexpected(pin.error());
+    // Argon2 runs with no transaction open.
+    const StoredPin stored = impl_->checker.hasher().hash(*pin);
+
+    auto tx = impl_->context.database.begin();
+    tx->pins().set(patron, stored, impl_->context.clock.now(), caller.actor);
+    const AuditEvent e =
+        detail::audit_event(impl_->context.clock, caller, Operation::set_pin, patron, {"pin"});
+    tx->audit().append({&e, 1});
+    tx->commit();
+    return {};
+}
+
+Result<void> PinService::change_pin(const Caller& caller, PatronId patron, std::string_view old_pin,
+                                    std::string_view new_pin) {
+    if (auto ok = detail::authorize(caller, Operation::change_pin, patron); !ok) return ok;
+    const auto birth = impl_->birth_date(patron);
+    if (!birth) return tl::unexpected(birth.error());
+    // The new PIN's policy first: a refused choice must not cost the patron an attempt.
+    auto chosen = Pin::choose(new_pin, impl_->settings.policy, *birth);
+    if (!chosen) return tl::unexpected(chosen.error());
+
+    std::optional<store::PinRecord> record;
+    {
+        auto tx = impl_->context.database.begin();
+        record = tx->pins().find(patron);
+        tx->commit();
+    }
+    const TimePoint now = impl_->context.clock.now();
+    const auto check = impl_->checker.check(Pin::entered(old_pin), record, now);
+    const std::optional<StoredPin> replacement =
+        check.outcome == detail::PinOutcome::verified
+            ? std::optional(impl_->checker.hasher().hash(*chosen))
+            : std::nullopt;
+
+    auto tx = impl_->context.database.begin();
+    const auto verdict = impl_->checker.record(tx->pins(), patron, record, check, now);
+    std::vector<std::string> fields;
+    if (verdict.outcome == detail::PinOutcome::verified) {
+        tx->pins().set(patron, *replacement, now, caller.actor);
+        fields.emplace_back("pin");
+    }
+    const AuditEvent e =
+        detail::audit_event(impl_->context.clock, caller, Operation::change_pin, patron,
+                            std::move(fields), std::string(detail::to_string(verdict.outcome)));
+    tx->audit().append({&e, 1});
+    tx->commit();
+
+    switch (verdict.outcome) {
+        case detail::PinOutcome::verified:
+            return {};
+        case detail::PinOutcome::no_pin:
+            return fail(ErrorCode::not_found, "pin", "no PIN has been set; library staff set one");
+        case detail::PinOutcome::locked:
+            return fail(ErrorCode::card_locked, "", "too many wrong PINs; try again later");
+        case detail::PinOutcome::wrong_pin:
+        case detail::PinOutcome::unusable:
+            break;
+    }
+    if (verdict.locked_until) {
+        return fail(ErrorCode::card_locked, "", "too many wrong PINs; try again later");
+    }
+    return fail(ErrorCode::wrong_pin, "old_pin", "the PIN is wrong");
+}
+
+}  // namespace patron

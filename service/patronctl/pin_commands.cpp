@@ -1,0 +1,75 @@
+#include <fmt/format.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "patron/domain/date.hpp"
+#include "patron/kiosk/kiosk_verifier.hpp"
+#include "patron/pin/pin_service.hpp"
+#include "patron/register/register.hpp"
+#include "patronctl/commands.hpp"
+
+namespace patron::cli {
+namespace {
+
+std::string_view text_of(const SecretBytes& secret) {
+    return {reinterpret_cast<const char*>(secret.bytes().data()), secret.size()};
+}
+
+}  // namespace
+
+int pin_set(Session& session, const PatronRef& ref) {
+    const Caller caller = session.caller();
+    PatronId id{ref.id.value_or(0)};
+    if (ref.card) {
+        Register reg(session.context());
+        const auto patron = reg.find_by_card(caller, *ref.card);
+        if (!patron) return refused(patron.error());
+        id = patron->id;
+    }
+    const SecretBytes pin = read_secret("New PIN: ");
+    PinService pins(session.context(), session.config().pin);
+    if (auto ok = pins.set_pin(caller, id, text_of(pin)); !ok) return refused(ok.error());
+    std::cout << fmt::format("PIN set for patron {}\n", id.value);
+    return kOk;
+}
+
+int pin_verify(Session& session, const std::string& card, bool disclose_name) {
+    const SecretBytes pin = read_secret("PIN: ");
+    KioskVerifier verifier(session.context(), session.config().pin, session.config().kiosk);
+    const auto answer =
+        verifier.verify(session.caller(), card, text_of(pin), KioskProfile{disclose_name});
+    if (!answer) return refused(answer.error());
+
+    std::vector<std::string> blocks;
+    for (const auto block : answer->blocks) blocks.emplace_back(to_string(block));
+    if (session.options().json) {
+        nlohmann::json j{{"outcome", to_string(answer->outcome)},
+                         {"card_known", answer->card_known},
+                         {"pin_ok", answer->pin_ok},
+                         {"may_borrow", answer->may_borrow},
+                         {"blocks", blocks}};
+        if (answer->display_name) j["display_name"] = *answer->display_name;
+        if (answer->locked_until) j["locked_until"] = to_iso(*answer->locked_until);
+        if (answer->retry_after) j["retry_after_seconds"] = answer->retry_after->count();
+        std::cout << j.dump(2) << "\n";
+    } else {
+        std::cout << fmt::format("outcome     {}\n", to_string(answer->outcome));
+        if (answer->pin_ok) {
+            std::cout << fmt::format(
+                "may borrow  {}\n",
+                answer->may_borrow ? "yes" : fmt::format("no ({})", fmt::join(blocks, ", ")));
+        }
+        if (answer->display_name)
+            std::cout << fmt::format("name        {}\n", *answer->display_name);
+        if (answer->locked_until) {
+            std::cout << fmt::format("locked until {}\n", to_iso(*answer->locked_until));
+        }
+        if (answer->retry_after) {
+            std::cout << fmt::format("retry after {} s\n", answer->retry_after->count());
+        }
+    }
+    return answer->outcome == VerifyOutcome::verified ? kOk : kRefused;
+}
+
+}  // namespace patron::cli
