@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -75,7 +76,14 @@ Side side_value(const CollectingReporter& reporter, const std::string& benchmark
     return {std::nullopt, benchmark + " reports no " + counter};
 }
 
-std::string rate(double per_second) { return fmt::format("{:.0f}/s", per_second); }
+std::string value_text(double value, const std::string& unit) {
+    if (unit == "/s") return fmt::format("{:.0f}/s", value);
+    return fmt::format("{:.2f} {}", value, unit);
+}
+
+std::string target_text(const Comparison& c) {
+    return fmt::format("{}{:.2f}", c.check == Check::within ? "±" : "", c.target);
+}
 
 }  // namespace
 
@@ -115,11 +123,13 @@ int run_comparisons(const std::vector<Comparison>& comparisons) {
     int status = 0;
     for (const auto& c : comparisons) {
         const Side figure = side_value(reporter, c.figure, c.counter, filtered);
-        const Side reference = side_value(reporter, c.reference, c.counter, filtered);
+        const Side reference =
+            side_value(reporter, c.reference,
+                       c.reference_counter.empty() ? c.counter : c.reference_counter, filtered);
         if (!figure.value || !reference.value) {
             const std::string& problem = figure.value ? reference.problem : figure.problem;
-            std::cout << fmt::format("{:<{}}  {:>10}  {:>10}  {:>5}  target {:.2f}  {}\n", c.name,
-                                     width, "-", "-", "-", c.target, problem);
+            std::cout << fmt::format("{:<{}}  {:>10}  {:>10}  {:>5}  target {}  {}\n", c.name,
+                                     width, "-", "-", "-", target_text(c), problem);
             if (problem != "skipped") {
                 const bool unknown = problem.starts_with("no benchmark named");
                 status = std::max(status, unknown ? 2 : 1);
@@ -127,10 +137,14 @@ int run_comparisons(const std::vector<Comparison>& comparisons) {
             continue;
         }
         const double ratio = *reference.value > 0 ? *figure.value / *reference.value : 0.0;
-        const bool ok = ratio >= c.target;
-        std::cout << fmt::format("{:<{}}  {:>10}  {:>10}  {:>5.2f}  target {:.2f}  {}\n", c.name,
-                                 width, rate(*figure.value), rate(*reference.value), ratio,
-                                 c.target, ok ? "ok" : "below target");
+        const bool ok = c.check == Check::within
+                            ? *reference.value > 0 && std::abs(ratio - 1.0) <= c.target
+                            : ratio >= c.target;
+        const char* miss = c.check == Check::within ? "outside target" : "below target";
+        std::cout << fmt::format("{:<{}}  {:>10}  {:>10}  {:>5.2f}  target {}  {}\n", c.name, width,
+                                 value_text(*figure.value, c.unit),
+                                 value_text(*reference.value, c.unit), ratio, target_text(c),
+                                 ok ? "ok" : miss);
         if (!ok) status = std::max(status, 1);
     }
     std::cout << std::flush;
