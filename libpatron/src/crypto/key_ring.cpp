@@ -164,6 +164,11 @@ KeyRing KeyRing::parse(std::string_view text, std::string_view source) {
     }
     std::array<KeySet, 3> sets;
     for (std::size_t i = 0; i < kPurposes.size(); ++i) {
+        // Key files written before PINs existed lack [pin_pepper]: they stay readable, and
+        // `patronctl keys rotate pin_pepper` adds the section. Setting a PIN needs it.
+        if (static_cast<KeyPurpose>(i) == KeyPurpose::pin_pepper && !root.contains(kPurposes[i])) {
+            continue;
+        }
         sets[i] = parse_key_set(root, kPurposes[i], source);
     }
     return KeyRing(std::move(sets));
@@ -175,6 +180,7 @@ std::string KeyRing::to_text() const {
         "# the database: without it no identity code in the register can be read, and no PIN\n"
         "# verified. Rotate with `patronctl keys rotate <purpose>`: older keys stay for reading.\n";
     for (std::size_t i = 0; i < kPurposes.size(); ++i) {
+        if (sets_[i].keys.empty()) continue;
         text += fmt::format("\n[{}]   # {}\ncurrent = {}\nkeys = {{ ", kPurposes[i],
                             kPurposeComments[i], sets_[i].current);
         bool first = true;

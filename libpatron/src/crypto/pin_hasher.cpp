@@ -193,7 +193,10 @@ std::optional<PhcHash> parse_phc(std::string_view text) {
 StoredPin PinHasher::hash(const Pin& pin) const {
     const KeySet& peppers = keys_.pin_pepper();
     const SecretBytes* pepper = peppers.find(peppers.current);
-    if (pepper == nullptr) throw ConfigError("the current PIN pepper is missing from the key file");
+    if (pepper == nullptr) {
+        throw ConfigError(
+            "the key file has no PIN pepper: add one with `patronctl keys rotate pin_pepper`");
+    }
     const SecretBytes salt = SecretBytes::random(kPinSaltLength);
     PhcHash phc{params_,
                 std::string(reinterpret_cast<const char*>(salt.bytes().data()), salt.size()),

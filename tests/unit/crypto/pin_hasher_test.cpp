@@ -405,6 +405,22 @@ TEST(PinHasher, PepperIdMissingFromTheRingIsUnusable) {
               PinCheck::unusable);
 }
 
+TEST(PinHasher, ARingWithoutPepperCannotHashAndSaysHowToAddOne) {
+    // A key file written before PINs existed: no [pin_pepper] section at all.
+    const std::string full = test::test_key_file_text();
+    const KeyRing old = KeyRing::parse(full.substr(0, full.find("[pin_pepper]")), "old keys");
+    const PinHasher hasher(old, kSmall);
+    try {
+        (void)hasher.hash(Pin::entered("4821"));
+        ADD_FAILURE() << "hash() without a pepper did not throw";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("keys rotate pin_pepper"), std::string::npos);
+    }
+    const StoredPin stored = PinHasher(test::test_keys(), kSmall).hash(Pin::entered("4821"));
+    EXPECT_EQ(hasher.verify(Pin::entered("4821"), stored), PinCheck::unusable);
+    hasher.dummy_verify(Pin::entered("4821"));  // still costs a verification, does not throw
+}
+
 TEST(PinHasher, MalformedStoredHashIsUnusableAndNeverThrows) {
     const KeyRing keys = test::test_keys();
     const PinHasher hasher(keys, kSmall);

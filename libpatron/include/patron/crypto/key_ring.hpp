@@ -15,7 +15,8 @@
 namespace patron {
 
 /// Keys of one purpose, by key id; `current` is the one new data is protected with. Older ids stay
-/// so data protected with them can still be read while it is re-protected (key rotation).
+/// so data protected with them can still be read while it is re-protected (key rotation). Only
+/// the PIN pepper may be empty (current 0): a key file written before PINs existed.
 struct KeySet {
     std::uint16_t current = 0;
     std::map<std::uint16_t, SecretBytes> keys;
