@@ -20,16 +20,19 @@ std::string key_base64(std::uint8_t seed) {
 
 }  // namespace
 
-std::string test_key_file_text(std::uint16_t encryption_id, std::uint16_t index_id) {
+std::string test_key_file_text(std::uint16_t encryption_id, std::uint16_t index_id,
+                               std::uint16_t pepper_id) {
     return fmt::format(
         "[hetu_encryption]\ncurrent = {0}\nkeys = {{ {0} = \"{1}\" }}\n"
-        "[hetu_index]\ncurrent = {2}\nkeys = {{ {2} = \"{3}\" }}\n",
+        "[hetu_index]\ncurrent = {2}\nkeys = {{ {2} = \"{3}\" }}\n"
+        "[pin_pepper]\ncurrent = {4}\nkeys = {{ {4} = \"{5}\" }}\n",
         encryption_id, key_base64(static_cast<std::uint8_t>(encryption_id)), index_id,
-        key_base64(static_cast<std::uint8_t>(100 + index_id)));
+        key_base64(static_cast<std::uint8_t>(100 + index_id)), pepper_id,
+        key_base64(static_cast<std::uint8_t>(200 + pepper_id)));
 }
 
-KeyRing test_keys(std::uint16_t encryption_id, std::uint16_t index_id) {
-    return KeyRing::parse(test_key_file_text(encryption_id, index_id), "test keys");
+KeyRing test_keys(std::uint16_t encryption_id, std::uint16_t index_id, std::uint16_t pepper_id) {
+    return KeyRing::parse(test_key_file_text(encryption_id, index_id, pepper_id), "test keys");
 }
 
 std::string hetu_for(Date birth, int individual) {

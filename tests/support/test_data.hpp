@@ -10,11 +10,13 @@
 
 namespace patron::test {
 
-/// A key ring with fixed test keys (ids `encryption_id` and `index_id`, bytes derived from them).
-[[nodiscard]] KeyRing test_keys(std::uint16_t encryption_id = 1, std::uint16_t index_id = 1);
+/// A key ring with fixed test keys, one per purpose with the given ids (bytes derived from them).
+[[nodiscard]] KeyRing test_keys(std::uint16_t encryption_id = 1, std::uint16_t index_id = 1,
+                                std::uint16_t pepper_id = 1);
 /// Key file text for test_keys(...), for tests of loading.
 [[nodiscard]] std::string test_key_file_text(std::uint16_t encryption_id = 1,
-                                             std::uint16_t index_id = 1);
+                                             std::uint16_t index_id = 1,
+                                             std::uint16_t pepper_id = 1);
 
 /// A valid identity code for `birth` with `individual` (2-899).
 [[nodiscard]] std::string hetu_for(Date birth, int individual);

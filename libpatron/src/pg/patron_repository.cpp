@@ -62,7 +62,8 @@ RETURNING id
 )";
 
 constexpr const char* kListSql = R"(
-SELECT id, kind, surname, given_names, organisation_name, card_number, home_library
+SELECT id, kind, surname, given_names, organisation_name, card_number, home_library,
+       to_char(card_expires_on, 'YYYY-MM-DD')
 FROM patrons WHERE id > $1 ORDER BY id LIMIT $2
 )";
 
@@ -296,6 +297,7 @@ std::vector<PatronSummary> PgPatronRepository::list(PatronId after, std::size_t 
                                  ? r[4].as<std::string>()
                                  : r[2].as<std::string>() + ", " + r[3].as<std::string>();
             s.home_library = r[6].as<std::string>();
+            if (!r[7].is_null()) s.card_expires_on = date_value(r[7]);
             summaries.push_back(std::move(s));
         }
         return summaries;

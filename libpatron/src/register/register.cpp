@@ -281,6 +281,10 @@ Result<void> Register::set_guardian_consent(const Caller& caller, PatronId ward,
                                     return link.ward == ward && link.guardian == guardian;
                                 });
     if (!linked) return fail(ErrorCode::not_found, "guardian", "no such guardianship");
+    const Date today = impl_->context.clock.today();
+    if (!ward_row->birth_date || age_on(*ward_row->birth_date, today) >= kWardAgeLimit) {
+        return invalid("ward", "a person of 15 or more needs no guardian's consent");
+    }
     // Recording what is already recorded changes nothing, so nothing is audited either.
     if (!patrons.set_guardian_consent(ward, guardian, consent, impl_->context.clock.now(),
                                       caller.actor)) {

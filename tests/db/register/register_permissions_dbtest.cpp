@@ -24,12 +24,13 @@ enum class Method {
     list,
     update_contact,
     record_card_activity,
-    add_guardian
+    add_guardian,
+    set_guardian_consent
 };
 constexpr std::array kAllMethods{
-    Method::register_patron,      Method::find_by_id,  Method::find_by_card,
-    Method::find_by_hetu,         Method::list,        Method::update_contact,
-    Method::record_card_activity, Method::add_guardian};
+    Method::register_patron,      Method::find_by_id,   Method::find_by_card,
+    Method::find_by_hetu,         Method::list,         Method::update_contact,
+    Method::record_card_activity, Method::add_guardian, Method::set_guardian_consent};
 
 std::string_view name_of(Method m) {
     switch (m) {
@@ -49,6 +50,8 @@ std::string_view name_of(Method m) {
             return "record_card_activity";
         case Method::add_guardian:
             return "add_guardian";
+        case Method::set_guardian_consent:
+            return "set_guardian_consent";
     }
     return "?";
 }
@@ -122,7 +125,7 @@ protected:
 
     // The patron a method acts on (register and list act on none; the caller's own is `adult`).
     static PatronId subject_of(Method m, const Targets& t) {
-        return m == Method::add_guardian ? t.ward : t.adult;
+        return m == Method::add_guardian || m == Method::set_guardian_consent ? t.ward : t.adult;
     }
 
     // Calls `m` as `caller` on the targets; `n` makes a registration unique.
@@ -149,6 +152,9 @@ protected:
                     Date{std::chrono::sys_days{Date{year{2026} / 11 / 1}} + std::chrono::days{n}}));
             case Method::add_guardian:
                 return error_of(reg.add_guardian(caller, t.ward, t.second_guardian));
+            case Method::set_guardian_consent:
+                // `adult` is the ward's guardian (make_targets); consent is not yet recorded.
+                return error_of(reg.set_guardian_consent(caller, t.ward, t.adult, true));
         }
         return std::nullopt;
     }
