@@ -82,16 +82,11 @@ struct KioskVerifier::Impl {
         return TimePoint{now.time_since_epoch() / window * window};
     }
 
-    // Audits the attempt (and counts a kiosk failure unless it was verified) in `tx`.
-    void finish(store::Transaction& tx, const Caller& kiosk, std::optional<PatronId> patron,
-                VerifyOutcome outcome, TimePoint now) {
-        if (outcome != VerifyOutcome::verified && outcome != VerifyOutcome::throttled) {
-            tx.pins().record_kiosk_failure(kiosk.actor, window_start(now));
-        }
-        const AuditEvent e = detail::audit_event(context.clock, kiosk, Operation::verify_pin,
-                                                 patron, {}, std::string(to_string(outcome)));
-        tx.audit().append({&e, 1});
-        tx.commit();
+    // The entry of an attempt; an attempt on a stored PIN gets its outcome when recorded.
+    AuditEvent audit(const Caller& kiosk, std::optional<PatronId> patron,
+                     std::optional<VerifyOutcome> outcome) const {
+        return detail::audit_event(context.clock, kiosk, Operation::verify_pin, patron, {},
+                                   outcome ? std::string(to_string(*outcome)) : std::string());
     }
 };
 
@@ -112,52 +107,61 @@ Result<KioskAnswer> KioskVerifier::verify(const Caller& kiosk, std::string_view 
     const Date today = impl_->context.clock.today();
     const TimePoint window = impl_->window_start(now);
 
+    // Each step is one statement: no transaction round trips around Argon2's tens of ms.
     store::VerificationView view;
     {
-        auto tx = impl_->context.database.begin();
-        view = tx->pins().verification_view(*card, kiosk.actor, window, today);
-        tx->commit();
+        auto read = impl_->context.database.begin(store::Atomicity::statement);
+        view = read->pins().verification_view(*card, kiosk.actor, window, today);
+        read->commit();
     }
+    const store::KioskWindow failures{kiosk.actor, window};
 
     KioskAnswer answer;
     if (view.kiosk_failures >= impl_->settings.failure_limit) {
         answer.outcome = VerifyOutcome::throttled;
         answer.retry_after =
             std::chrono::ceil<std::chrono::seconds>(window + impl_->settings.failure_window - now);
-        auto tx = impl_->context.database.begin();
-        impl_->finish(*tx, kiosk, std::nullopt, answer.outcome, now);
+        auto tx = impl_->context.database.begin(store::Atomicity::statement);
+        tx->pins().record_unmatched(std::nullopt,
+                                    impl_->audit(kiosk, std::nullopt, answer.outcome));
+        tx->commit();
         return answer;
     }
 
     const std::optional<store::BorrowerState>& borrower = view.borrower;
     const std::optional<store::PinRecord> no_record;
     const auto& record = borrower ? borrower->pin : no_record;
-    // Argon2 (or its dummy for an unknown card) with no transaction open.
+    // Argon2 (or its dummy for an unknown card) with no connection held.
     const auto check = impl_->checker.check(pin, record, now);
 
-    auto tx = impl_->context.database.begin();
+    auto tx = impl_->context.database.begin(store::Atomicity::statement);
     if (!borrower) {
         answer.outcome = VerifyOutcome::unknown_card;
-        impl_->finish(*tx, kiosk, std::nullopt, answer.outcome, now);
+        tx->pins().record_unmatched(failures, impl_->audit(kiosk, std::nullopt, answer.outcome));
+        tx->commit();
         return answer;
     }
-    const auto verdict = impl_->checker.record(tx->pins(), borrower->id, record, check, now);
-    answer.outcome = to_verify_outcome(verdict.outcome);
+    // GDPR art. 18: a restricted patron's data is not processed further (no activity, no name).
+    const bool restricted = borrower->processing_restricted;
+    store::PinAttempt attempt{.patron = borrower->id,
+                              .now = now,
+                              .card_activity = restricted ? std::nullopt : std::optional(today),
+                              .kiosk = failures,
+                              .audit = impl_->audit(kiosk, borrower->id, std::nullopt)};
+    const auto result = impl_->checker.record(tx->pins(), std::move(attempt), record, check);
+    tx->commit();
+
+    answer.outcome = to_verify_outcome(result.outcome);
     answer.card_known = true;
-    answer.locked_until = verdict.locked_until;
-    if (verdict.outcome == detail::PinOutcome::verified) {
+    answer.locked_until = result.locked_until;
+    if (result.outcome == detail::PinOutcome::verified) {
         answer.pin_ok = true;
         answer.blocks = blocks_of(*borrower, impl_->settings, today);
         answer.may_borrow = answer.blocks.empty();
-        // GDPR art. 18: a restricted patron's data is not processed further.
-        if (!borrower->processing_restricted) {
-            if (profile.disclose_name) answer.display_name = display_name(*borrower);
-            (void)tx->patrons().record_card_activity(borrower->id, today);
-        }
-    } else if (verdict.locked_until) {
+        if (profile.disclose_name && !restricted) answer.display_name = display_name(*borrower);
+    } else if (result.locked_until) {
         answer.blocks.push_back(BorrowBlock::card_locked);
     }
-    impl_->finish(*tx, kiosk, borrower->id, answer.outcome, now);
     return answer;
 }
 

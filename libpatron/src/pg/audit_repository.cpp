@@ -4,6 +4,7 @@
 
 #include "patron/domain/date.hpp"
 #include "patron/exception.hpp"
+#include "pg/audit_sql.hpp"
 #include "pg/errors.hpp"
 #include "pg/sql_values.hpp"
 
@@ -21,8 +22,7 @@ constexpr const char* kCountUnsealed = "audit_count_unsealed";
 
 // Set-based: one statement for any number of entries. Field names are identifiers (no commas),
 // so each entry's list travels as one comma-joined string.
-constexpr const char* kAppendSql = R"(
-INSERT INTO audit_log (at, actor, role, action, patron_id, purpose, fields, outcome)
+constexpr const char* kAppendSelect = R"(
 SELECT e.at, e.actor, e.role, e.action, e.patron_id, e.purpose,
        coalesce(string_to_array(nullif(e.fields, ''), ','), '{}'), nullif(e.outcome, '')
 FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[],
@@ -101,7 +101,7 @@ store::ChainHead read_head(const pqxx::row& row) {
 }  // namespace
 
 void prepare_audit_statements(pqxx::connection& connection) {
-    connection.prepare(kAppend, kAppendSql);
+    connection.prepare(kAppend, std::string(kAuditInsert) + kAppendSelect);
     connection.prepare(kLockHead, kLockHeadSql);
     connection.prepare(kReadHead, kReadHeadSql);
     connection.prepare(kUnsealed,

@@ -11,7 +11,7 @@ void prepare_audit_statements(pqxx::connection& connection);
 
 class PgAuditRepository final : public store::AuditRepository {
 public:
-    explicit PgAuditRepository(pqxx::work& work) : work_(work) {}
+    explicit PgAuditRepository(pqxx::transaction_base& work) : work_(work) {}
 
     void append(std::span<const AuditEvent> events) override;
     store::ChainHead lock_chain_head() override;
@@ -23,7 +23,7 @@ public:
     std::int64_t count_unsealed() override;
 
 private:
-    pqxx::work& work_;
+    pqxx::transaction_base& work_;
 };
 
 }  // namespace patron::pg

@@ -15,12 +15,19 @@
 namespace patron::pg {
 namespace {
 
+std::unique_ptr<pqxx::transaction_base> open_unit(pqxx::connection& connection,
+                                                  store::Atomicity atomicity) {
+    if (atomicity == store::Atomicity::statement) {
+        return std::make_unique<pqxx::nontransaction>(connection);
+    }
+    return std::make_unique<pqxx::work>(connection);
+}
+
 class PgTransaction final : public store::Transaction {
 public:
-    explicit PgTransaction(ConnectionPool::Lease lease)
+    PgTransaction(ConnectionPool::Lease lease, store::Atomicity atomicity)
         : lease_(std::move(lease)),
-          work_(translated("begin",
-                           [&] { return std::make_unique<pqxx::work>(lease_.connection()); })),
+          work_(translated("begin", [&] { return open_unit(lease_.connection(), atomicity); })),
           patrons_(*work_),
           audit_(*work_),
           pins_(*work_) {}
@@ -33,8 +40,8 @@ public:
     }
 
 private:
-    ConnectionPool::Lease lease_;       // outlives the transaction using it
-    std::unique_ptr<pqxx::work> work_;  // aborts on destruction unless committed
+    ConnectionPool::Lease lease_;                   // outlives the transaction using it
+    std::unique_ptr<pqxx::transaction_base> work_;  // a work aborts unless committed
     PgPatronRepository patrons_;
     PgAuditRepository audit_;
     PgPinRepository pins_;
@@ -49,8 +56,8 @@ public:
               prepare_pin_statements(connection);
           }) {}
 
-    std::unique_ptr<store::Transaction> begin() override {
-        return std::make_unique<PgTransaction>(pool_.acquire());
+    std::unique_ptr<store::Transaction> begin(store::Atomicity atomicity) override {
+        return std::make_unique<PgTransaction>(pool_.acquire(), atomicity);
     }
 
 private:

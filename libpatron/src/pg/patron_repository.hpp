@@ -11,7 +11,7 @@ void prepare_patron_statements(pqxx::connection& connection);
 
 class PgPatronRepository final : public store::PatronRepository {
 public:
-    explicit PgPatronRepository(pqxx::work& work) : work_(work) {}
+    explicit PgPatronRepository(pqxx::transaction_base& work) : work_(work) {}
 
     std::optional<PatronId> insert(const store::PatronRow& row) override;
     std::optional<store::PatronRow> find_by_id(PatronId id) override;
@@ -30,7 +30,7 @@ public:
                                 std::string_view actor) override;
 
 private:
-    pqxx::work& work_;
+    pqxx::transaction_base& work_;
 };
 
 }  // namespace patron::pg

@@ -11,20 +11,19 @@ void prepare_pin_statements(pqxx::connection& connection);
 
 class PgPinRepository final : public store::PinRepository {
 public:
-    explicit PgPinRepository(pqxx::work& work) : work_(work) {}
+    explicit PgPinRepository(pqxx::transaction_base& work) : work_(work) {}
 
     store::VerificationView verification_view(const CardNumber& card, std::string_view kiosk,
                                               TimePoint window_start, Date today) override;
     std::optional<store::PinRecord> find(PatronId patron) override;
     void set(PatronId patron, const StoredPin& pin, TimePoint at, std::string_view actor) override;
-    std::optional<store::FailureCount> record_failure(PatronId patron, TimePoint now,
-                                                      const PinLockout& lockout) override;
-    bool record_success(PatronId patron, TimePoint now, const StoredPin& verified,
-                        const std::optional<StoredPin>& rehashed) override;
-    void record_kiosk_failure(std::string_view kiosk, TimePoint window_start) override;
+    store::AttemptResult record_attempt(const store::PinAttempt& attempt,
+                                        const PinLockout& lockout) override;
+    void record_unmatched(const std::optional<store::KioskWindow>& kiosk,
+                          const AuditEvent& audit) override;
 
 private:
-    pqxx::work& work_;
+    pqxx::transaction_base& work_;
 };
 
 }  // namespace patron::pg

@@ -1,13 +1,20 @@
 #include "pin/pin_checker.hpp"
 
-namespace patron::detail {
-namespace {
+#include "common/enum_names.hpp"
 
-bool locked_at(const store::PinRecord& record, TimePoint now) {
-    return record.locked_until && *record.locked_until > now;
+namespace patron {
+
+namespace store {
+
+std::string_view to_string(PinOutcome outcome) noexcept {
+    static constexpr std::array<std::string_view, 5> kNames{"verified", "wrong_pin", "locked",
+                                                            "no_pin", "unusable_pin"};
+    return detail::name_of(kNames, outcome);
 }
 
-}  // namespace
+}  // namespace store
+
+namespace detail {
 
 PinCheckResult PinChecker::check(const Pin& pin, const std::optional<store::PinRecord>& record,
                                  TimePoint now) const {
@@ -15,7 +22,9 @@ PinCheckResult PinChecker::check(const Pin& pin, const std::optional<store::PinR
         hasher_.dummy_verify(pin);
         return {PinOutcome::no_pin, std::nullopt};
     }
-    if (locked_at(*record, now)) return {PinOutcome::locked, std::nullopt};
+    if (record->locked_until && *record->locked_until > now) {
+        return {PinOutcome::locked, std::nullopt};
+    }
     // verify() itself spends one verification's time on an unusable stored hash.
     switch (hasher_.verify(pin, record->pin)) {
         case crypto::PinCheck::unusable:
@@ -30,46 +39,22 @@ PinCheckResult PinChecker::check(const Pin& pin, const std::optional<store::PinR
     return result;
 }
 
-PinVerdict PinChecker::record(store::PinRepository& pins, PatronId patron,
-                              const std::optional<store::PinRecord>& record,
-                              const PinCheckResult& result, TimePoint now) const {
-    switch (result.outcome) {
-        case PinOutcome::no_pin:
-        case PinOutcome::unusable:
-            return {result.outcome, std::nullopt};
-        case PinOutcome::locked:
-            return {PinOutcome::locked, record->locked_until};
-        case PinOutcome::verified: {
-            if (pins.record_success(patron, now, record->pin, result.rehashed)) {
-                return {PinOutcome::verified, std::nullopt};
-            }
-            // Locked by concurrent wrong attempts, or the PIN changed, while Argon2 ran.
-            const auto current = pins.find(patron);
-            if (current && locked_at(*current, now))
-                return {PinOutcome::locked, current->locked_until};
-            return {PinOutcome::wrong_pin, std::nullopt};
-        }
-        case PinOutcome::wrong_pin:
-            break;
+store::AttemptResult PinChecker::record(store::PinRepository& pins, store::PinAttempt attempt,
+                                        const std::optional<store::PinRecord>& record,
+                                        const PinCheckResult& result) const {
+    if (result.outcome == PinOutcome::no_pin || result.outcome == PinOutcome::locked) {
+        attempt.audit.outcome = std::string(to_string(result.outcome));
+        attempt.audit.fields.clear();
+        pins.record_unmatched(attempt.kiosk, attempt.audit);
+        return {result.outcome, record ? record->failed_attempts : 0,
+                record ? record->locked_until : std::nullopt};
     }
-    const auto count = pins.record_failure(patron, now, lockout_);
-    return {PinOutcome::wrong_pin, count ? count->locked_until : std::nullopt};
+    attempt.correct = result.outcome == PinOutcome::verified;
+    attempt.counts = result.outcome != PinOutcome::unusable;
+    attempt.compared = record->pin;
+    if (!attempt.replacement) attempt.replacement = result.rehashed;
+    return pins.record_attempt(attempt, lockout_);
 }
 
-std::string_view to_string(PinOutcome outcome) noexcept {
-    switch (outcome) {
-        case PinOutcome::verified:
-            return "verified";
-        case PinOutcome::wrong_pin:
-            return "wrong_pin";
-        case PinOutcome::locked:
-            return "locked";
-        case PinOutcome::no_pin:
-            return "no_pin";
-        case PinOutcome::unusable:
-            return "unusable_pin";
-    }
-    return "unknown";
-}
-
-}  // namespace patron::detail
+}  // namespace detail
+}  // namespace patron

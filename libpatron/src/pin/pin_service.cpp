@@ -55,31 +55,26 @@ Result<void> PinService::change_pin(const Caller& caller, PatronId patron, std::
 
     std::optional<store::PinRecord> record;
     {
-        auto tx = impl_->context.database.begin();
-        record = tx->pins().find(patron);
-        tx->commit();
+        auto read = impl_->context.database.begin(store::Atomicity::statement);
+        record = read->pins().find(patron);
+        read->commit();
     }
     const TimePoint now = impl_->context.clock.now();
     const auto check = impl_->checker.check(Pin::entered(old_pin), record, now);
-    const std::optional<StoredPin> replacement =
-        check.outcome == detail::PinOutcome::verified
-            ? std::optional(impl_->checker.hasher().hash(*chosen))
-            : std::nullopt;
-
-    auto tx = impl_->context.database.begin();
-    const auto verdict = impl_->checker.record(tx->pins(), patron, record, check, now);
-    std::vector<std::string> fields;
-    if (verdict.outcome == detail::PinOutcome::verified) {
-        tx->pins().set(patron, *replacement, now, caller.actor);
-        fields.emplace_back("pin");
+    store::PinAttempt attempt{.patron = patron,
+                              .now = now,
+                              .changes_pin = true,
+                              .audit = detail::audit_event(impl_->context.clock, caller,
+                                                           Operation::change_pin, patron, {"pin"})};
+    // Argon2 for the new PIN only when the old one was right.
+    if (check.outcome == detail::PinOutcome::verified) {
+        attempt.replacement = impl_->checker.hasher().hash(*chosen);
     }
-    const AuditEvent e =
-        detail::audit_event(impl_->context.clock, caller, Operation::change_pin, patron,
-                            std::move(fields), std::string(detail::to_string(verdict.outcome)));
-    tx->audit().append({&e, 1});
+    auto tx = impl_->context.database.begin(store::Atomicity::statement);
+    const auto result = impl_->checker.record(tx->pins(), std::move(attempt), record, check);
     tx->commit();
 
-    switch (verdict.outcome) {
+    switch (result.outcome) {
         case detail::PinOutcome::verified:
             return {};
         case detail::PinOutcome::no_pin:
@@ -90,7 +85,7 @@ Result<void> PinService::change_pin(const Caller& caller, PatronId patron, std::
         case detail::PinOutcome::unusable:
             break;
     }
-    if (verdict.locked_until) {
+    if (result.locked_until) {
         return fail(ErrorCode::card_locked, "", "too many wrong PINs; try again later");
     }
     return fail(ErrorCode::wrong_pin, "old_pin", "the PIN is wrong");

@@ -62,7 +62,7 @@ class BarrierDatabase final : public store::Database {
 public:
     BarrierDatabase(store::Database& inner, int parties) : inner_(inner), parties_(parties) {}
 
-    std::unique_ptr<store::Transaction> begin() override {
+    std::unique_ptr<store::Transaction> begin(store::Atomicity atomicity) override {
         bool first = false;
         {
             std::unique_lock lock(mutex_);
@@ -73,7 +73,7 @@ public:
                                    [&] { return first_committed_ >= parties_; });
             }
         }
-        auto inner = inner_.begin();
+        auto inner = inner_.begin(atomicity);
         if (!first) return inner;
         return std::make_unique<Counted>(std::move(inner), *this);
     }

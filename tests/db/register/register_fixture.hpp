@@ -39,9 +39,9 @@ inline void PrintTo(const StorageSnapshot& s, std::ostream* os) {
 class CountingDatabase final : public store::Database {
 public:
     explicit CountingDatabase(store::Database& inner) : inner_(inner) {}
-    std::unique_ptr<store::Transaction> begin() override {
+    std::unique_ptr<store::Transaction> begin(store::Atomicity atomicity) override {
         ++begun_;
-        return inner_.begin();
+        return inner_.begin(atomicity);
     }
     [[nodiscard]] int begun() const { return begun_.load(); }
 

@@ -11,15 +11,24 @@
 
 namespace patron::store {
 
-/// One database transaction (read committed). Rolls back on destruction unless committed.
-/// Not thread-safe: one thread uses it at a time.
+/// How the statements of a unit of work commit.
+enum class Atomicity {
+    transaction,  ///< together, at commit() (read committed); rolled back unless committed
+    statement,    ///< each on its own, at once, with no BEGIN/COMMIT round trips: for a unit of
+                  ///< one statement (a read, or a write that is atomic by itself)
+};
+
+/// One unit of work: a database transaction, or single-statement units (Atomicity::statement).
+/// A transaction rolls back on destruction unless committed. Not thread-safe: one thread uses
+/// it at a time.
 class Transaction {
 public:
     virtual ~Transaction() = default;
     [[nodiscard]] virtual PatronRepository& patrons() = 0;
     [[nodiscard]] virtual AuditRepository& audit() = 0;
     [[nodiscard]] virtual PinRepository& pins() = 0;
-    /// Makes the work durable. @throws TransactionConflict (retry the whole unit), DatabaseError
+    /// Makes the work durable (with Atomicity::statement it already is: a no-op).
+    /// @throws TransactionConflict (retry the whole unit), DatabaseError
     virtual void commit() = 0;
 };
 
@@ -27,9 +36,11 @@ public:
 class Database {
 public:
     virtual ~Database() = default;
-    /// Starts a transaction, waiting for a free connection if all are in use.
+    /// Starts a unit of work, waiting for a free connection if all are in use.
     /// @throws DatabaseError when no connection can be made
-    [[nodiscard]] virtual std::unique_ptr<Transaction> begin() = 0;
+    [[nodiscard]] virtual std::unique_ptr<Transaction> begin(Atomicity atomicity) = 0;
+    /// A transaction.
+    [[nodiscard]] std::unique_ptr<Transaction> begin() { return begin(Atomicity::transaction); }
 };
 
 }  // namespace patron::store

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "patron/audit/audit_event.hpp"
 #include "patron/crypto/protected_pin.hpp"
 #include "patron/domain/patron.hpp"
 #include "patron/pin/pin_settings.hpp"
@@ -44,14 +45,47 @@ struct VerificationView {
     std::optional<BorrowerState> borrower;  ///< empty: no patron has this card
 };
 
-/// The lockout counters after a failed attempt.
-struct FailureCount {
-    int failed_attempts = 0;
-    std::optional<TimePoint> locked_until;
+/// Where a failed attempt counts for throttling: a kiosk and its current window.
+struct KioskWindow {
+    std::string kiosk;
+    TimePoint start;
 };
 
-/// PIN storage within one transaction. Counters change in single statements, so concurrent
-/// attempts never lose an update. Not thread-safe.
+/// How an attempt ended, as recorded and audited.
+enum class PinOutcome {
+    verified,
+    wrong_pin,
+    locked,    ///< the card was locked when the attempt was decided
+    no_pin,    ///< no PIN is set (or it was removed meanwhile)
+    unusable,  ///< the stored hash cannot be checked: a configuration fault, not counted
+};
+
+/// Stable names of the outcomes ("verified", "wrong_pin", "locked", "no_pin", "unusable_pin").
+[[nodiscard]] std::string_view to_string(PinOutcome outcome) noexcept;
+
+/// An attempt whose PIN was compared with the stored hash (Argon2 already run), to record.
+struct PinAttempt {
+    PatronId patron;
+    TimePoint now;
+    bool correct = false;  ///< the PIN matched `compared`
+    bool counts = true;    ///< a wrong PIN counts towards lockout (not when the hash was unusable)
+    StoredPin compared;    ///< the hash the PIN was compared with
+    std::optional<StoredPin> replacement;  ///< stored on success: a rehash, or a changed PIN
+    bool changes_pin = false;              ///< the replacement is a new PIN (stamps who set it)
+    std::optional<Date> card_activity;     ///< recorded on success
+    std::optional<KioskWindow> kiosk;      ///< counted as a kiosk failure unless successful
+    AuditEvent audit;  ///< written with the outcome; its `fields` only on success
+};
+
+/// What an attempt came to.
+struct AttemptResult {
+    PinOutcome outcome = PinOutcome::wrong_pin;
+    int failed_attempts = 0;
+    std::optional<TimePoint> locked_until;  ///< the card is (now) locked until then
+};
+
+/// PIN storage. Attempts are recorded in single statements, so concurrent attempts never lose an
+/// update, and need no transaction around them (Atomicity::statement). Not thread-safe.
 /// Every method @throws DatabaseError (or TransactionConflict) on a storage failure.
 class PinRepository {
 public:
@@ -71,21 +105,18 @@ public:
     virtual void set(PatronId patron, const StoredPin& pin, TimePoint at,
                      std::string_view actor) = 0;
 
-    /// Counts a failed attempt at `now`: one more failure (a new round when an earlier lock has
-    /// expired), and a lock for `lockout.duration` when the count reaches the limit. A lock already
-    /// in force is kept as it is. Returns the new counters; empty when the patron has no PIN.
-    virtual std::optional<FailureCount> record_failure(PatronId patron, TimePoint now,
-                                                       const PinLockout& lockout) = 0;
+    /// Records an attempt in one statement, atomic on its own: under the PIN row's lock, the
+    /// attempt succeeds only if the card is not locked and the PIN is still `compared`; success
+    /// clears the counters and stores the replacement; a counted wrong PIN adds one failure (a new
+    /// round after an expired lock) and locks the card at `lockout.max_failed_attempts`; the
+    /// card activity, the kiosk failure and the audit entry (with the outcome) are written with it.
+    virtual AttemptResult record_attempt(const PinAttempt& attempt, const PinLockout& lockout) = 0;
 
-    /// Clears the counters after a correct PIN, replacing the hash with `rehashed` when given —
-    /// only if the card is not locked at `now` and the PIN is still `verified` (not changed
-    /// meanwhile). False when either has changed.
-    virtual bool record_success(PatronId patron, TimePoint now, const StoredPin& verified,
-                                const std::optional<StoredPin>& rehashed) = 0;
-
-    /// Counts a failure of `kiosk` in the window starting at `window_start` (an older window
-    /// restarts at one).
-    virtual void record_kiosk_failure(std::string_view kiosk, TimePoint window_start) = 0;
+    /// Records an attempt that reached no stored PIN (unknown card, no PIN, a locked card, a
+    /// throttled kiosk): the audit entry as given and, when `kiosk` is set, a kiosk failure. One
+    /// statement.
+    virtual void record_unmatched(const std::optional<KioskWindow>& kiosk,
+                                  const AuditEvent& audit) = 0;
 };
 
 }  // namespace patron::store
