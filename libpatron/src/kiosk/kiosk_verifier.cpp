@@ -143,11 +143,12 @@ Result<KioskAnswer> KioskVerifier::verify(const Caller& kiosk, std::string_view 
     }
     // GDPR art. 18: a restricted patron's data is not processed further (no activity, no name).
     const bool restricted = borrower->processing_restricted;
-    store::PinAttempt attempt{.patron = borrower->id,
-                              .now = now,
-                              .card_activity = restricted ? std::nullopt : std::optional(today),
-                              .kiosk = failures,
-                              .audit = impl_->audit(kiosk, borrower->id, std::nullopt)};
+    store::PinAttempt attempt;
+    attempt.patron = borrower->id;
+    attempt.now = now;
+    if (!restricted) attempt.card_activity = today;
+    attempt.kiosk = failures;
+    attempt.audit = impl_->audit(kiosk, borrower->id, std::nullopt);
     const auto result = impl_->checker.record(tx->pins(), std::move(attempt), record, check);
     tx->commit();
 

@@ -61,11 +61,12 @@ Result<void> PinService::change_pin(const Caller& caller, PatronId patron, std::
     }
     const TimePoint now = impl_->context.clock.now();
     const auto check = impl_->checker.check(Pin::entered(old_pin), record, now);
-    store::PinAttempt attempt{.patron = patron,
-                              .now = now,
-                              .changes_pin = true,
-                              .audit = detail::audit_event(impl_->context.clock, caller,
-                                                           Operation::change_pin, patron, {"pin"})};
+    store::PinAttempt attempt;
+    attempt.patron = patron;
+    attempt.now = now;
+    attempt.changes_pin = true;
+    attempt.audit =
+        detail::audit_event(impl_->context.clock, caller, Operation::change_pin, patron, {"pin"});
     // Argon2 for the new PIN only when the old one was right.
     if (check.outcome == detail::PinOutcome::verified) {
         attempt.replacement = impl_->checker.hasher().hash(*chosen);
