@@ -62,9 +62,10 @@ constexpr const char* kKioskFailureUpsert = R"(
 
 // One attempt, one statement (atomic without a transaction, one round trip). `old` takes the PIN
 // row's lock, so concurrent attempts are decided one after another on the latest counters and
-// none is lost. $3 correct, $4 counts, $5 the hash compared, $6/$7 the replacement, $8 it changes
-// the PIN, $9/$10 lockout, $11 card activity, $12/$13 kiosk window, $14-$18 the audit entry,
-// $19-$23 the outcome names.
+// none is lost. Rows are written only when something changes: a correct PIN on clean counters,
+// on a card already used today, writes just the audit entry. $3 correct, $4 counts, $5 the hash
+// compared, $6/$7 the replacement, $8 it changes the PIN, $9/$10 lockout, $11 card activity,
+// $12/$13 kiosk window, $14-$18 the audit entry, $19-$23 the outcome names.
 constexpr const char* kAttemptSql = R"(
 WITH old AS (
     SELECT pin_hash, failed_attempts, locked_until FROM patron_pins
@@ -72,15 +73,14 @@ WITH old AS (
 ), d AS (
     SELECT $3 AND pin_hash = $5 AND NOT coalesce(locked_until > $2, false) AS success,
            coalesce(locked_until > $2, false) AS locked,
-           CASE WHEN locked_until <= $2 THEN 1 ELSE failed_attempts + 1 END AS failures
+           CASE WHEN locked_until <= $2 THEN 1 ELSE failed_attempts + 1 END AS failures,
+           failed_attempts, locked_until
     FROM old
 ), pin AS (
     UPDATE patron_pins p SET
-        failed_attempts = CASE WHEN d.success THEN 0
-                               WHEN $3 OR NOT $4 THEN p.failed_attempts
-                               ELSE d.failures END,
+        failed_attempts = CASE WHEN d.success THEN 0 ELSE d.failures END,
         locked_until = CASE WHEN d.success THEN NULL
-                            WHEN $3 OR NOT $4 OR d.locked THEN p.locked_until
+                            WHEN d.locked THEN p.locked_until
                             WHEN d.failures >= $9 THEN $2::timestamptz + make_interval(secs => $10)
                             ELSE NULL END,
         pin_hash = CASE WHEN d.success THEN coalesce($6, p.pin_hash) ELSE p.pin_hash END,
@@ -88,28 +88,36 @@ WITH old AS (
                          ELSE p.pepper_id END,
         set_at = CASE WHEN d.success AND $8 THEN $2::timestamptz ELSE p.set_at END,
         set_by = CASE WHEN d.success AND $8 THEN $14 ELSE p.set_by END
-    FROM d WHERE p.patron_id = $1
-    RETURNING d.success, d.locked, p.failed_attempts, p.locked_until
+    FROM d
+    WHERE p.patron_id = $1
+      AND CASE WHEN d.success
+               THEN d.failed_attempts <> 0 OR d.locked_until IS NOT NULL OR $6::text IS NOT NULL
+               ELSE NOT $3 AND $4 END
+    RETURNING p.failed_attempts, p.locked_until
 ), activity AS (
-    UPDATE patrons SET last_card_activity = greatest(last_card_activity, $11::date)
-    WHERE id = $1 AND $11::date IS NOT NULL AND EXISTS (SELECT 1 FROM pin WHERE success)
+    UPDATE patrons SET last_card_activity = $11::date
+    WHERE id = $1 AND $11::date IS NOT NULL
+      AND (last_card_activity IS NULL OR last_card_activity < $11::date)
+      AND EXISTS (SELECT 1 FROM d WHERE success)
 ), kiosk AS ({kiosk}
 ), audit AS (
     {audit}
     SELECT $2, $14, $15, $16, $1, $17,
-           CASE WHEN pin.success THEN coalesce(string_to_array(nullif($18, ''), ','), '{{}}')
+           CASE WHEN d.success THEN coalesce(string_to_array(nullif($18, ''), ','), '{{}}')
                 ELSE '{{}}' END,
-           CASE WHEN pin.success IS NULL THEN $23
-                WHEN pin.success THEN $19
-                WHEN $3 AND pin.locked THEN $20
+           CASE WHEN d.success IS NULL THEN $23
+                WHEN d.success THEN $19
+                WHEN $3 AND d.locked THEN $20
                 WHEN NOT $4 THEN $21
                 ELSE $22 END
-    FROM (SELECT 1) AS one LEFT JOIN pin ON true
+    FROM (SELECT 1) AS one LEFT JOIN d ON true
     RETURNING outcome
 )
-SELECT (SELECT outcome FROM audit), pin.failed_attempts,
-       (extract(epoch FROM pin.locked_until) * 1000000)::bigint
-FROM (SELECT 1) AS one LEFT JOIN pin ON true
+SELECT (SELECT outcome FROM audit),
+       CASE WHEN EXISTS (SELECT 1 FROM pin) THEN pin.failed_attempts ELSE d.failed_attempts END,
+       (extract(epoch FROM CASE WHEN EXISTS (SELECT 1 FROM pin) THEN pin.locked_until
+                                ELSE d.locked_until END) * 1000000)::bigint
+FROM (SELECT 1) AS one LEFT JOIN d ON true LEFT JOIN pin ON true
 )";
 
 constexpr const char* kUnmatchedSql = R"(
@@ -142,7 +150,7 @@ void prepare_pin_statements(pqxx::connection& connection) {
     connection.prepare(
         kAttempt, fmt::format(kAttemptSql,
                               fmt::arg("kiosk", fmt::format(kKioskFailureUpsert, "$12", "$13",
-                                                            "AND NOT EXISTS (SELECT 1 FROM pin "
+                                                            "AND NOT EXISTS (SELECT 1 FROM d "
                                                             "WHERE success)")),
                               fmt::arg("audit", kAuditInsert)));
     connection.prepare(
