@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -44,6 +45,17 @@ inline std::vector<std::string> field_values(const std::string& out, std::string
 inline std::string read_file(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// The base64 keys in a key file.
+inline std::vector<std::string> key_material(const std::string& key_file_text) {
+    std::vector<std::string> keys;
+    const std::regex quoted("\"([A-Za-z0-9+/=]{40,})\"");
+    for (auto it = std::sregex_iterator(key_file_text.begin(), key_file_text.end(), quoted);
+         it != std::sregex_iterator(); ++it) {
+        keys.push_back((*it)[1].str());
+    }
+    return keys;
 }
 
 class PatronctlTest : public ::testing::Test {

@@ -11,17 +11,6 @@
 namespace patron::test {
 namespace {
 
-// The base64 keys in a key file.
-std::vector<std::string> key_material(const std::string& key_file_text) {
-    std::vector<std::string> keys;
-    const std::regex quoted("\"([A-Za-z0-9+/=]{40,})\"");
-    for (auto it = std::sregex_iterator(key_file_text.begin(), key_file_text.end(), quoted);
-         it != std::sregex_iterator(); ++it) {
-        keys.push_back((*it)[1].str());
-    }
-    return keys;
-}
-
 using PatronctlKeys = PatronctlTest;
 
 TEST_F(PatronctlKeys, InitCreatesAFileOnlyItsOwnerMayRead) {

@@ -21,17 +21,6 @@ constexpr const char* kWrongPin = "7319";
 constexpr const char* kAdultCard = "DEMO0001";
 constexpr const char* kChildCard = "DEMO0002";
 
-// The base64 keys in a key file.
-std::vector<std::string> key_material(const std::string& key_file_text) {
-    std::vector<std::string> keys;
-    const std::regex quoted("\"([A-Za-z0-9+/=]{40,})\"");
-    for (auto it = std::sregex_iterator(key_file_text.begin(), key_file_text.end(), quoted);
-         it != std::sregex_iterator(); ++it) {
-        keys.push_back((*it)[1].str());
-    }
-    return keys;
-}
-
 class PatronctlPin : public PatronctlTest {
 protected:
     void SetUp() override { ASSERT_EQ(patronctl({"demo"}).exit_code, 0); }

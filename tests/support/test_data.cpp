@@ -20,15 +20,23 @@ std::string key_base64(std::uint8_t seed) {
 
 }  // namespace
 
+// Key bytes derive from purpose and id, so rings built by hand can share keys with test_keys().
+std::string test_key_base64(KeyPurpose purpose, std::uint16_t id) {
+    const int base = purpose == KeyPurpose::hetu_encryption ? 0
+                     : purpose == KeyPurpose::hetu_index    ? 100
+                                                            : 200;
+    return key_base64(static_cast<std::uint8_t>(base + id));
+}
+
 std::string test_key_file_text(std::uint16_t encryption_id, std::uint16_t index_id,
                                std::uint16_t pepper_id) {
     return fmt::format(
         "[hetu_encryption]\ncurrent = {0}\nkeys = {{ {0} = \"{1}\" }}\n"
         "[hetu_index]\ncurrent = {2}\nkeys = {{ {2} = \"{3}\" }}\n"
         "[pin_pepper]\ncurrent = {4}\nkeys = {{ {4} = \"{5}\" }}\n",
-        encryption_id, key_base64(static_cast<std::uint8_t>(encryption_id)), index_id,
-        key_base64(static_cast<std::uint8_t>(100 + index_id)), pepper_id,
-        key_base64(static_cast<std::uint8_t>(200 + pepper_id)));
+        encryption_id, test_key_base64(KeyPurpose::hetu_encryption, encryption_id), index_id,
+        test_key_base64(KeyPurpose::hetu_index, index_id), pepper_id,
+        test_key_base64(KeyPurpose::pin_pepper, pepper_id));
 }
 
 KeyRing test_keys(std::uint16_t encryption_id, std::uint16_t index_id, std::uint16_t pepper_id) {

@@ -13,6 +13,8 @@ namespace patron::test {
 /// A key ring with fixed test keys, one per purpose with the given ids (bytes derived from them).
 [[nodiscard]] KeyRing test_keys(std::uint16_t encryption_id = 1, std::uint16_t index_id = 1,
                                 std::uint16_t pepper_id = 1);
+/// The base64 key test_keys() holds for `purpose` under `id`, for building other rings by hand.
+[[nodiscard]] std::string test_key_base64(KeyPurpose purpose, std::uint16_t id);
 /// Key file text for test_keys(...), for tests of loading.
 [[nodiscard]] std::string test_key_file_text(std::uint16_t encryption_id = 1,
                                              std::uint16_t index_id = 1,

@@ -10,19 +10,8 @@
 namespace patron::test {
 namespace {
 
-// The base64 key of `section` in a one-key-per-section file from test_key_file_text().
-std::string key_of(const std::string& file_text, std::string_view section) {
-    const auto at = file_text.find(fmt::format("[{}]", section));
-    const auto open = file_text.find('"', at);
-    const auto close = file_text.find('"', open + 1);
-    if (at == std::string::npos || open == std::string::npos || close == std::string::npos) {
-        throw std::runtime_error("unexpected test key file layout");
-    }
-    return file_text.substr(open + 1, close - open - 1);
-}
-
 // The pepper test_keys(1, 1, id) has.
-std::string pepper(std::uint16_t id) { return key_of(test_key_file_text(1, 1, id), "pin_pepper"); }
+std::string pepper(std::uint16_t id) { return test_key_base64(KeyPurpose::pin_pepper, id); }
 
 // test_keys()'s identity-code keys with the given peppers, `current` the one new hashes use.
 KeyRing ring_with_peppers(std::uint16_t current, const std::vector<std::uint16_t>& ids) {

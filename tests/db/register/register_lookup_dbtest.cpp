@@ -12,22 +12,11 @@
 namespace patron::test {
 namespace {
 
-// The base64 key of `section` in a one-key-per-section file from test_key_file_text().
-std::string key_of(const std::string& file_text, std::string_view section) {
-    const auto at = file_text.find(fmt::format("[{}]", section));
-    const auto open = file_text.find('"', at);
-    const auto close = file_text.find('"', open + 1);
-    if (at == std::string::npos || open == std::string::npos || close == std::string::npos) {
-        throw std::runtime_error("unexpected test key file layout");
-    }
-    return file_text.substr(open + 1, close - open - 1);
-}
-
 // Key material of test_keys(e, i), by purpose and id.
 std::string encryption_key(std::uint16_t id) {
-    return key_of(test_key_file_text(id, 1), "hetu_encryption");
+    return test_key_base64(KeyPurpose::hetu_encryption, id);
 }
-std::string index_key(std::uint16_t id) { return key_of(test_key_file_text(1, id), "hetu_index"); }
+std::string index_key(std::uint16_t id) { return test_key_base64(KeyPurpose::hetu_index, id); }
 
 class RegisterLookupTest : public RegisterDbTest {};
 
