@@ -325,7 +325,7 @@ int main(int argc, char** argv) {
         const PinSettings pin_settings = bench_pin_settings();
         Register reg(db.context());
         PinService pins(db.context(), pin_settings);
-        KioskVerifier verifier(db.context(), pin_settings, bench_kiosk_settings());
+        KioskVerifier verifier(db.context(), pin_settings, bench_kiosk_settings(), {});
         const Caller staff{"bench-desk-1", Role::circulation, "benchmark", std::nullopt};
         std::cerr << "registering " << kPatrons << " patrons and setting their PINs\n";
         const auto patrons = bench::register_patrons(reg, staff, kPatrons, db.clock().today());

@@ -20,13 +20,16 @@ struct Section {
     std::string_view name;
     std::array<std::string_view, 7> keys;  // unused places empty
 };
-constexpr std::array<Section, 4> kSections{{
+constexpr std::array<Section, 5> kSections{{
     {"database", {"url", "pool_size"}},
     {"paths", {"data_dir", "key_file"}},
     {"pin",
      {"memory_kib", "iterations", "parallelism", "min_length", "max_length", "max_failed_attempts",
       "lockout_minutes"}},
-    {"kiosk", {"fee_limit_cents", "failure_limit", "failure_window_seconds"}},
+    {"kiosk", {"failure_limit", "failure_window_seconds"}},
+    {"circulation",
+     {"fee_limit_cents", "hold_pickup_days", "reminder_days_before", "overdue_notice_days_after",
+      "invoice_due_days"}},
 }};
 
 std::filesystem::path default_data_dir(const EnvLookup& env) {
@@ -111,11 +114,18 @@ void read_file(Config& config, const std::filesystem::path& file) {
     }
 
     KioskSettings& kiosk = config.kiosk;
-    integer("kiosk", "fee_limit_cents", 0, 100'000'000, kiosk.fee_limit_cents);
     integer("kiosk", "failure_limit", 1, 100'000, kiosk.failure_limit);
     std::int64_t window = kiosk.failure_window.count();
     integer("kiosk", "failure_window_seconds", 1, 24 * 3600, window);
     kiosk.failure_window = std::chrono::seconds{window};
+
+    CirculationSettings& circulation = config.circulation;
+    integer("circulation", "fee_limit_cents", 0, 100'000'000, circulation.fee_limit_cents);
+    integer("circulation", "hold_pickup_days", 1, 365, circulation.hold_pickup_days);
+    integer("circulation", "reminder_days_before", 0, 60, circulation.reminder_days_before);
+    integer("circulation", "overdue_notice_days_after", 0, 365,
+            circulation.overdue_notice_days_after);
+    integer("circulation", "invoice_due_days", 1, 365, circulation.invoice_due_days);
 }
 
 }  // namespace

@@ -19,6 +19,10 @@ std::string_view to_string(ErrorCode code) noexcept {
             return "wrong_pin";
         case ErrorCode::card_locked:
             return "card_locked";
+        case ErrorCode::borrowing_blocked:
+            return "borrowing_blocked";
+        case ErrorCode::not_renewable:
+            return "not_renewable";
     }
     // Reached only by a value cast from outside the enumeration.
     return "unknown";

@@ -72,4 +72,19 @@ nlohmann::json to_json(const PatronSummary& s) {
             {"home_library", s.home_library}};
 }
 
+nlohmann::json to_json(const CirculationSummary& summary) {
+    auto blocks = nlohmann::json::array();
+    for (const BorrowBlock block : summary.blocks) blocks.push_back(to_string(block));
+    return {{"loans", summary.loans},
+            {"overdue_loans", summary.overdue_loans},
+            {"holds_placed", summary.holds_placed},
+            {"holds_ready", summary.holds_ready},
+            {"unpaid_fees_cents", summary.unpaid_fees_cents},
+            {"open_invoices", summary.open_invoices},
+            {"open_invoices_cents", summary.open_invoices_cents},
+            {"loan_ban", summary.loan_ban},
+            {"may_borrow", summary.may_borrow},
+            {"blocks", blocks}};
+}
+
 }  // namespace patron::service

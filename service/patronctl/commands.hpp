@@ -44,10 +44,16 @@ struct PatronRef {
     std::optional<std::string> card;
 };
 
+/// The patron `ref` names: the id as given, or the holder of the card (an audited read).
+[[nodiscard]] Result<PatronId> resolve_patron(Session& session, const PatronRef& ref);
+
 /// Sets a patron's PIN, read from stdin (not echoed on a terminal).
 int pin_set(Session& session, const PatronRef& patron);
 /// Verifies card + PIN (from stdin) as a kiosk would; exit kOk only when verified.
 int pin_verify(Session& session, const std::string& card, bool disclose_name);
+
+/// The patron's circulation counts and totals, and whether they may borrow now.
+int circulation_summary(Session& session, const PatronRef& patron);
 
 /// The main job: embedded database, migrations, key file, the demo register, printed.
 int demo(Session& session);

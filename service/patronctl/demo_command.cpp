@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "common/patron_json.hpp"
+#include "patron/circulation/circulation.hpp"
 #include "patron/domain/date.hpp"
 #include "patron/exception.hpp"
 #include "patron/pg/database.hpp"
@@ -24,11 +25,13 @@ constexpr const char* kAdultHetu = "131052-308T";
 // The demo patrons' PIN, documented in the README; demo data only.
 constexpr const char* kDemoPin = "2580";
 
-PatronId must(const Result<PatronId>& id) {
-    if (!id)
-        throw Exception(
-            fmt::format("demo data refused: {}: {}", id.error().field, id.error().message));
-    return *id;
+template <class T>
+T must(Result<T> result) {
+    if (!result) {
+        throw Exception(fmt::format("demo data refused: {}: {}", result.error().field,
+                                    result.error().message));
+    }
+    return std::move(*result);
 }
 
 // The child is 8 today, whenever the demo runs, so it stays a ward under 15.
@@ -39,7 +42,22 @@ std::string child_hetu(Date today) {
     return code->text();
 }
 
-void load(Register& reg, PinService& pins, const Caller& caller, Date today) {
+Item demo_item(const char* barcode, const char* title, const char* material_type) {
+    auto item = Item::make(barcode, title, material_type);
+    if (!item) throw Exception("demo item refused: " + item.error().message);
+    return std::move(*item);
+}
+
+// Two loans, a hold and a fee for the adult, so `patron summary` has something to show.
+void lend(Circulation& circulation, const Caller& caller, PatronId adult) {
+    must(circulation.checkout(caller, adult, demo_item("DEMO-1001", "Seitsemän veljestä", "book")));
+    must(circulation.checkout(caller, adult, demo_item("DEMO-1002", "Muumipappa ja meri", "book")));
+    must(circulation.place_hold(caller, adult, demo_item("DEMO-2001", "Tuntematon sotilas", "dvd")));
+    must(circulation.charge_fee(caller, adult, FeeKind::overdue, 150, "late return"));
+}
+
+void load(Register& reg, PinService& pins, Circulation& circulation, const Caller& caller,
+          Date today) {
     PatronForm adult;
     adult.hetu = kAdultHetu;
     adult.surname = "Esimerkki";
@@ -88,6 +106,7 @@ void load(Register& reg, PinService& pins, const Caller& caller, Date today) {
             throw Exception("demo PIN refused: " + ok.error().message);
         }
     }
+    lend(circulation, caller, adult_id);
 }
 
 }  // namespace
@@ -112,7 +131,8 @@ int demo(Session& session) {
     if (auto existing = reg.find_by_card(caller, kAdultCard); !existing) {
         if (existing.error().code != ErrorCode::not_found) return refused(existing.error());
         PinService pins(session.context(), session.config().pin);
-        load(reg, pins, caller, today);
+        Circulation circulation(session.context(), session.config().circulation);
+        load(reg, pins, circulation, caller, today);
         std::cerr << "loaded the demo register\n";
     }
 

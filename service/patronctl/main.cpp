@@ -183,6 +183,16 @@ int run(int argc, char** argv) {
         return patron_update(s, update_id, change);
     });
 
+    PatronRef summary_patron;
+    auto* summary = patron_cmd->add_subcommand(
+        "summary", "circulation counts and totals, and whether the patron may borrow");
+    auto* summary_id = summary->add_option("--id", summary_patron.id, "patron id");
+    auto* summary_card = summary->add_option("--card", summary_patron.card, "card number");
+    summary_id->excludes(summary_card);
+    summary->require_option(1);
+    on(summary, "patron summary",
+       [&](Session& s) { return circulation_summary(s, summary_patron); });
+
     std::int64_t after = 0;
     std::size_t limit = 50;
     auto* list = patron_cmd->add_subcommand("list", "list patrons by id");

@@ -23,6 +23,14 @@ int show(Session& session, const Result<Patron>& patron) {
 
 }  // namespace
 
+Result<PatronId> resolve_patron(Session& session, const PatronRef& ref) {
+    if (!ref.card) return PatronId{ref.id.value_or(0)};
+    Register reg(session.context());
+    const auto patron = reg.find_by_card(session.caller(), *ref.card);
+    if (!patron) return tl::unexpected(patron.error());
+    return patron->id;
+}
+
 int patron_add(Session& session, PatronForm form) {
     if (form.kind == "person") form.hetu = read_stdin_line("Identity code (HETU): ");
     Register reg(session.context());

@@ -6,7 +6,6 @@
 #include "patron/domain/date.hpp"
 #include "patron/kiosk/kiosk_verifier.hpp"
 #include "patron/pin/pin_service.hpp"
-#include "patron/register/register.hpp"
 #include "patronctl/commands.hpp"
 
 namespace patron::cli {
@@ -19,24 +18,21 @@ std::string_view text_of(const SecretBytes& secret) {
 }  // namespace
 
 int pin_set(Session& session, const PatronRef& ref) {
-    const Caller caller = session.caller();
-    PatronId id{ref.id.value_or(0)};
-    if (ref.card) {
-        Register reg(session.context());
-        const auto patron = reg.find_by_card(caller, *ref.card);
-        if (!patron) return refused(patron.error());
-        id = patron->id;
-    }
+    const auto id = resolve_patron(session, ref);
+    if (!id) return refused(id.error());
     const SecretBytes pin = read_secret("New PIN: ");
     PinService pins(session.context(), session.config().pin);
-    if (auto ok = pins.set_pin(caller, id, text_of(pin)); !ok) return refused(ok.error());
-    std::cout << fmt::format("PIN set for patron {}\n", id.value);
+    if (auto ok = pins.set_pin(session.caller(), *id, text_of(pin)); !ok) {
+        return refused(ok.error());
+    }
+    std::cout << fmt::format("PIN set for patron {}\n", id->value);
     return kOk;
 }
 
 int pin_verify(Session& session, const std::string& card, bool disclose_name) {
     const SecretBytes pin = read_secret("PIN: ");
-    KioskVerifier verifier(session.context(), session.config().pin, session.config().kiosk);
+    KioskVerifier verifier(session.context(), session.config().pin, session.config().kiosk,
+                           session.config().circulation);
     const auto answer =
         verifier.verify(session.caller(), card, text_of(pin), KioskProfile{disclose_name});
     if (!answer) return refused(answer.error());

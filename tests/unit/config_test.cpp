@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -107,6 +108,49 @@ TEST(LoadConfig, ReadsEveryValueOfTheFile) {
     EXPECT_EQ(config.pool_size, 16U);
     EXPECT_EQ(config.data_dir, fs::path("/srv/patron"));
     EXPECT_EQ(config.key_file, fs::path("/etc/patron/keys.toml"));
+}
+
+TEST(LoadConfig, ReadsKioskAndCirculationRules) {
+    TempDir dir;
+    const fs::path file = dir.file("patron.toml",
+                                   "[kiosk]\n"
+                                   "failure_limit = 10\n"
+                                   "failure_window_seconds = 120\n"
+                                   "[circulation]\n"
+                                   "fee_limit_cents = 2500\n"
+                                   "hold_pickup_days = 10\n"
+                                   "reminder_days_before = 3\n"
+                                   "overdue_notice_days_after = 0\n"
+                                   "invoice_due_days = 21\n");
+    const Config config = load_config(file, kNoEnv);
+    EXPECT_EQ(config.kiosk.failure_limit, 10);
+    EXPECT_EQ(config.kiosk.failure_window, std::chrono::seconds(120));
+    EXPECT_EQ(config.circulation.fee_limit_cents, 2500);
+    EXPECT_EQ(config.circulation.hold_pickup_days, 10);
+    EXPECT_EQ(config.circulation.reminder_days_before, 3);
+    EXPECT_EQ(config.circulation.overdue_notice_days_after, 0);
+    EXPECT_EQ(config.circulation.invoice_due_days, 21);
+}
+
+TEST(LoadConfig, RefusesCirculationRulesOutOfRange) {
+    TempDir dir;
+    for (const char* line : {"fee_limit_cents = -1", "hold_pickup_days = 0",
+                             "reminder_days_before = 61", "overdue_notice_days_after = 366",
+                             "invoice_due_days = 0", "invoice_due_days = \"14\""}) {
+        SCOPED_TRACE(line);
+        const std::string key(line, std::string_view(line).find(' '));
+        const std::string message =
+            refusal(dir.file("patron.toml", std::string("[circulation]\n") + line + "\n"));
+        EXPECT_TRUE(contains(message, "circulation." + key)) << message;
+    }
+}
+
+TEST(LoadConfig, TheFeeLimitIsACirculationRuleNotAKioskOne) {
+    // One limit for the desk and the kiosks; the old place is refused rather than ignored.
+    TempDir dir;
+    const std::string message =
+        refusal(dir.file("patron.toml", "[kiosk]\nfee_limit_cents = 500\n"));
+    EXPECT_TRUE(contains(message, "kiosk.fee_limit_cents")) << message;
 }
 
 TEST(LoadConfig, EmptyFileKeepsDefaults) {

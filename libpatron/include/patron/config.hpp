@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "patron/circulation/circulation_settings.hpp"
 #include "patron/kiosk/kiosk_settings.hpp"
 #include "patron/pin/pin_settings.hpp"
 
@@ -32,9 +33,14 @@ namespace patron {
 /// max_failed_attempts = 5     # then the card is locked for lockout_minutes
 /// lockout_minutes = 15
 /// [kiosk]
-/// fee_limit_cents = 1000      # unpaid fees above this stop borrowing
 /// failure_limit = 30          # failed verifications per kiosk per window before it is refused
 /// failure_window_seconds = 60
+/// [circulation]
+/// fee_limit_cents = 1000      # unpaid fees above this stop borrowing
+/// hold_pickup_days = 7        # a ready hold waits this long
+/// reminder_days_before = 2    # due-date reminder this many days before the due date
+/// overdue_notice_days_after = 1
+/// invoice_due_days = 14
 /// @endcode
 /// Environment overrides: DATABASE_URL, PATRON_DATA_DIR, PATRON_KEY_FILE.
 struct Config {
@@ -44,6 +50,7 @@ struct Config {
     std::filesystem::path key_file;
     PinSettings pin;
     KioskSettings kiosk;
+    CirculationSettings circulation;
 
     /// Where the embedded cluster lives: `<data_dir>/postgresql`.
     [[nodiscard]] std::filesystem::path embedded_dir() const { return data_dir / "postgresql"; }

@@ -18,6 +18,8 @@ enum class ErrorCode {
     permission_denied,  ///< the caller's role may not do this, or not to this patron
     wrong_pin,          ///< the PIN given does not match
     card_locked,        ///< too many wrong PINs: the card is locked for a while
+    borrowing_blocked,  ///< the patron may not borrow; the message names the reasons
+    not_renewable,      ///< the loan may not be renewed (renewal limit, or the item has holds)
 };
 
 /// Stable lower-case name of a code, e.g. "invalid_input".

@@ -2,12 +2,22 @@
 
 #include <fmt/format.h>
 
+#include "patron/domain/date.hpp"
+
 namespace patron::detail {
 namespace {
 
 tl::unexpected<Error> denied(const Caller& caller, Operation operation) {
     return fail(ErrorCode::permission_denied, "",
                 fmt::format("role {} may not {}", to_string(caller.role), to_string(operation)));
+}
+
+// A guardian's rights end on the ward's 15th birthday; a responsible person's last while they are
+// recorded as such.
+bool acts_for(store::PatronRepository& patrons, PatronId person, PatronId target, Date today) {
+    const store::Representation r = patrons.representation(person, target);
+    if (r.responsible_person) return true;
+    return r.ward_birth_date && today < birthday(*r.ward_birth_date, kWardAgeLimit);
 }
 
 }  // namespace
@@ -19,23 +29,28 @@ Result<void> check_caller(const Caller& caller, Operation operation) {
     return {};
 }
 
+Result<void> authorize(const Caller& caller, Operation operation) {
+    if (auto ok = check_caller(caller, operation); !ok) return ok;
+    if (permitted_scope(caller.role, operation) != Scope::any) return denied(caller, operation);
+    return {};
+}
+
 Result<void> check_target(const Caller& caller, Operation operation,
-                          std::optional<PatronId> target) {
-    switch (permitted_scope(caller.role, operation)) {
-        case Scope::any:
-            return {};
-        case Scope::own:
-            if (caller.self && target && *caller.self == *target) return {};
-            [[fallthrough]];
-        case Scope::none:
-            break;
+                          std::optional<PatronId> target, store::PatronRepository& patrons,
+                          Date today) {
+    const Scope scope = permitted_scope(caller.role, operation);
+    if (scope == Scope::any) return {};
+    if (scope != Scope::none && caller.self && target) {
+        if (*caller.self == *target) return {};
+        if (scope == Scope::own && acts_for(patrons, *caller.self, *target, today)) return {};
     }
     return denied(caller, operation);
 }
 
-Result<void> authorize(const Caller& caller, Operation operation, std::optional<PatronId> target) {
+Result<void> authorize(const Caller& caller, Operation operation, PatronId target,
+                       store::PatronRepository& patrons, Date today) {
     if (auto ok = check_caller(caller, operation); !ok) return ok;
-    return check_target(caller, operation, target);
+    return check_target(caller, operation, target, patrons, today);
 }
 
 AuditEvent audit_event(const Clock& clock, const Caller& caller, Operation operation,

@@ -40,6 +40,11 @@ Date birthday(Date birth, int years) {
         std::chrono::year_month_day_last{naive.year(), std::chrono::month_day_last{naive.month()}}};
 }
 
+Date add_days(Date date, int days) {
+    assert(date.ok());
+    return Date{std::chrono::sys_days{date} + std::chrono::days{days}};
+}
+
 int age_on(Date birth, Date on) {
     assert(birth.ok() && on.ok() && birth <= on);
     int years = static_cast<int>(on.year()) - static_cast<int>(birth.year());

@@ -1,6 +1,7 @@
 #include "patron/kiosk/kiosk_verifier.hpp"
 
 #include "access/authorization.hpp"
+#include "circulation/borrowing.hpp"
 #include "common/enum_names.hpp"
 #include "patron/domain/date.hpp"
 #include "pin/pin_checker.hpp"
@@ -10,13 +11,6 @@ namespace {
 
 constexpr std::array<std::string_view, 6> kOutcomes{"verified",     "wrong_pin", "locked",
                                                     "unknown_card", "no_pin",    "throttled"};
-constexpr std::array<std::string_view, 6> kBlocks{"loan_ban",
-                                                  "excessive_fees",
-                                                  "card_locked",
-                                                  "processing_restricted",
-                                                  "guardian_consent_missing",
-                                                  "card_expired"};
-
 VerifyOutcome to_verify_outcome(detail::PinOutcome outcome) {
     switch (outcome) {
         case detail::PinOutcome::verified:
@@ -43,38 +37,21 @@ std::string display_name(const store::BorrowerState& b) {
     return first + " " + b.surname.substr(0, length) + ".";
 }
 
-std::vector<BorrowBlock> blocks_of(const store::BorrowerState& b, const KioskSettings& settings,
-                                   Date today) {
-    std::vector<BorrowBlock> blocks;
-    if (b.loan_ban) blocks.push_back(BorrowBlock::loan_ban);
-    if (b.unpaid_fees_cents > settings.fee_limit_cents) {
-        blocks.push_back(BorrowBlock::excessive_fees);
-    }
-    if (b.processing_restricted) blocks.push_back(BorrowBlock::processing_restricted);
-    const bool ward = b.kind == PatronKind::person && b.birth_date &&
-                      age_on(*b.birth_date, today) < kWardAgeLimit;
-    if (ward && !b.guardian_consent) blocks.push_back(BorrowBlock::guardian_consent_missing);
-    if (b.card_expires_on && *b.card_expires_on < today) {
-        blocks.push_back(BorrowBlock::card_expired);
-    }
-    return blocks;
-}
-
 }  // namespace
 
 std::string_view to_string(VerifyOutcome outcome) noexcept {
     return detail::name_of(kOutcomes, outcome);
 }
 
-std::string_view to_string(BorrowBlock block) noexcept { return detail::name_of(kBlocks, block); }
-
 struct KioskVerifier::Impl {
     Context context;
     KioskSettings settings;
+    CirculationSettings circulation;
     detail::PinChecker checker;
 
-    Impl(const Context& c, const PinSettings& pins, const KioskSettings& kiosks)
-        : context(c), settings(kiosks), checker(c.keys, pins) {}
+    Impl(const Context& c, const PinSettings& pins, const KioskSettings& kiosks,
+         const CirculationSettings& rules)
+        : context(c), settings(kiosks), circulation(rules), checker(c.keys, pins) {}
 
     TimePoint window_start(TimePoint now) const {
         const auto window =
@@ -91,8 +68,8 @@ struct KioskVerifier::Impl {
 };
 
 KioskVerifier::KioskVerifier(const Context& context, const PinSettings& pins,
-                             const KioskSettings& kiosks)
-    : impl_(std::make_unique<Impl>(context, pins, kiosks)) {}
+                             const KioskSettings& kiosks, const CirculationSettings& circulation)
+    : impl_(std::make_unique<Impl>(context, pins, kiosks, circulation)) {}
 KioskVerifier::~KioskVerifier() = default;
 
 Result<KioskAnswer> KioskVerifier::verify(const Caller& kiosk, std::string_view card_number,
@@ -157,7 +134,7 @@ Result<KioskAnswer> KioskVerifier::verify(const Caller& kiosk, std::string_view 
     answer.locked_until = result.locked_until;
     if (result.outcome == detail::PinOutcome::verified) {
         answer.pin_ok = true;
-        answer.blocks = blocks_of(*borrower, impl_->settings, today);
+        answer.blocks = detail::borrow_blocks(*borrower, impl_->circulation, now, today);
         answer.may_borrow = answer.blocks.empty();
         if (profile.disclose_name && !restricted) answer.display_name = display_name(*borrower);
     } else if (result.locked_until) {

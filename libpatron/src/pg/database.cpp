@@ -7,8 +7,11 @@
 #include "patron/exception.hpp"
 #include "patron/pg/migrations.hpp"
 #include "pg/audit_repository.hpp"
+#include "pg/circulation_repository.hpp"
 #include "pg/connection_pool.hpp"
 #include "pg/errors.hpp"
+#include "pg/loan_history_repository.hpp"
+#include "pg/message_repository.hpp"
 #include "pg/patron_repository.hpp"
 #include "pg/pin_repository.hpp"
 
@@ -30,11 +33,17 @@ public:
           work_(translated("begin", [&] { return open_unit(lease_.connection(), atomicity); })),
           patrons_(*work_),
           audit_(*work_),
-          pins_(*work_) {}
+          pins_(*work_),
+          circulation_(*work_),
+          messages_(*work_),
+          loan_history_(*work_) {}
 
     store::PatronRepository& patrons() override { return patrons_; }
     store::AuditRepository& audit() override { return audit_; }
     store::PinRepository& pins() override { return pins_; }
+    store::CirculationRepository& circulation() override { return circulation_; }
+    store::MessageRepository& messages() override { return messages_; }
+    store::LoanHistoryRepository& loan_history() override { return loan_history_; }
     void commit() override {
         translated("commit", [&] { work_->commit(); });
     }
@@ -45,6 +54,9 @@ private:
     PgPatronRepository patrons_;
     PgAuditRepository audit_;
     PgPinRepository pins_;
+    PgCirculationRepository circulation_;
+    PgMessageRepository messages_;
+    PgLoanHistoryRepository loan_history_;
 };
 
 class PgDatabase final : public store::Database {
@@ -54,6 +66,9 @@ public:
               prepare_patron_statements(connection);
               prepare_audit_statements(connection);
               prepare_pin_statements(connection);
+              prepare_circulation_statements(connection);
+              prepare_message_statements(connection);
+              prepare_loan_history_statements(connection);
           }) {}
 
     std::unique_ptr<store::Transaction> begin(store::Atomicity atomicity) override {

@@ -21,6 +21,8 @@ constexpr const char* kCardActivity = "patron_card_activity";
 constexpr const char* kAddGuardian = "patron_add_guardian";
 constexpr const char* kSetResponsible = "patron_set_responsible";
 constexpr const char* kGuardianConsent = "patron_guardian_consent";
+constexpr const char* kRepresentation = "patron_representation";
+constexpr const char* kSetCategory = "patron_set_category";
 
 // One select list for every lookup, so a row is always read the same way (see read_row). Dates
 // are formatted explicitly: the session's DateStyle (server, role or PGDATESTYLE) must not matter.
@@ -44,7 +46,8 @@ SELECT p.id, p.kind, p.hetu_key_id, p.hetu_ciphertext, p.hetu_index_key_id, p.he
                     (CASE WHEN g.consent_at IS NULL THEN '0' ELSE '1' END)
              FROM guardianships g
              WHERE g.ward_id = p.id OR g.guardian_id = p.id
-             ORDER BY g.ward_id, g.guardian_id)
+             ORDER BY g.ward_id, g.guardian_id),
+       p.category
 FROM patrons p
 )";
 
@@ -54,9 +57,9 @@ INSERT INTO patrons (kind, hetu_key_id, hetu_ciphertext, hetu_index_key_id, hetu
     street_address, postal_code, post_office, country, email, phones,
     card_number, home_library, mother_tongue, gender,
     due_date_reminder, overdue_notice, hold_ready_notice, card_expires_on,
-    created_at, created_by, modified_at, modified_by)
+    created_at, created_by, modified_at, modified_by, category)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-        $20, $21, $22, $23, $24, $25, $24, $25)
+        $20, $21, $22, $23, $24, $25, $24, $25, $26)
 ON CONFLICT DO NOTHING
 RETURNING id
 )";
@@ -88,6 +91,19 @@ constexpr const char* kGuardianConsentSql = R"(
 UPDATE guardianships SET consent_at = CASE WHEN $3 THEN $4::timestamptz END,
     consent_by = CASE WHEN $3 THEN $5 END
 WHERE ward_id = $1 AND guardian_id = $2 AND (consent_at IS NOT NULL) <> $3
+)";
+
+// Both lookups by primary key or the guardianship's key: cheap enough for every own-scope check.
+constexpr const char* kRepresentationSql = R"(
+SELECT (SELECT to_char(w.birth_date, 'YYYY-MM-DD') FROM guardianships g
+        JOIN patrons w ON w.id = g.ward_id
+        WHERE g.guardian_id = $1 AND g.ward_id = $2),
+       EXISTS (SELECT 1 FROM organisation_contacts c
+               WHERE c.organisation_id = $2 AND c.person_id = $1)
+)";
+
+constexpr const char* kSetCategorySql = R"(
+UPDATE patrons SET category = $2, modified_at = $3, modified_by = $4 WHERE id = $1
 )";
 
 constexpr const char* kSetResponsibleSql = R"(
@@ -174,6 +190,7 @@ store::PatronRow read_row(const pqxx::row& r) {
     p.processing_restricted = r[29].as<bool>();
     if (!r[30].is_null()) p.responsible_person = PatronId{r[30].as<std::int64_t>()};
     row.guardianships = guardianships_value(r[31]);
+    p.category = r[32].as<std::string>();
     return row;
 }
 
@@ -219,6 +236,8 @@ void prepare_patron_statements(pqxx::connection& connection) {
     connection.prepare(kAddGuardian, kAddGuardianSql);
     connection.prepare(kSetResponsible, kSetResponsibleSql);
     connection.prepare(kGuardianConsent, kGuardianConsentSql);
+    connection.prepare(kRepresentation, kRepresentationSql);
+    connection.prepare(kSetCategory, kSetCategorySql);
 }
 
 std::optional<PatronId> PgPatronRepository::insert(const store::PatronRow& row) {
@@ -249,7 +268,7 @@ std::optional<PatronId> PgPatronRepository::insert(const store::PatronRow& row) 
         .add(std::string(to_string(p.notices.overdue_notice)))
         .add(std::string(to_string(p.notices.hold_ready)));
     params.add(p.card_expires_on ? std::optional(to_iso(*p.card_expires_on)) : std::nullopt);
-    params.add(to_iso(p.created_at)).add(p.created_by);
+    params.add(to_iso(p.created_at)).add(p.created_by).add(p.category);
 
     return translated("patron insert", [&]() -> std::optional<PatronId> {
         const auto result = work_.exec_prepared(kInsert, params.dynamic());
@@ -340,6 +359,26 @@ bool PgPatronRepository::set_guardian_consent(PatronId ward, PatronId guardian, 
     return translated("patron guardian consent", [&] {
         return work_
                    .exec_prepared(kGuardianConsent, ward.value, guardian.value, consent, to_iso(at),
+                                  std::string(actor))
+                   .affected_rows() == 1;
+    });
+}
+
+store::Representation PgPatronRepository::representation(PatronId person, PatronId target) {
+    return translated("patron representation", [&] {
+        const auto r = work_.exec_prepared1(kRepresentation, person.value, target.value);
+        store::Representation representation;
+        if (!r[0].is_null()) representation.ward_birth_date = date_value(r[0]);
+        representation.responsible_person = r[1].as<bool>();
+        return representation;
+    });
+}
+
+bool PgPatronRepository::set_category(PatronId id, std::string_view category, TimePoint at,
+                                      std::string_view actor) {
+    return translated("patron set category", [&] {
+        return work_
+                   .exec_prepared(kSetCategory, id.value, std::string(category), to_iso(at),
                                   std::string(actor))
                    .affected_rows() == 1;
     });

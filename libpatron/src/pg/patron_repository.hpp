@@ -26,6 +26,9 @@ public:
                       std::string_view actor) override;
     bool set_guardian_consent(PatronId ward, PatronId guardian, bool consent, TimePoint at,
                               std::string_view actor) override;
+    store::Representation representation(PatronId person, PatronId target) override;
+    bool set_category(PatronId id, std::string_view category, TimePoint at,
+                      std::string_view actor) override;
     void set_responsible_person(PatronId organisation, PatronId person, TimePoint at,
                                 std::string_view actor) override;
 

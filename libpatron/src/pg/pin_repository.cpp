@@ -4,6 +4,7 @@
 
 #include "patron/domain/date.hpp"
 #include "pg/audit_sql.hpp"
+#include "pg/borrower_sql.hpp"
 #include "pg/errors.hpp"
 #include "pg/sql_values.hpp"
 
@@ -19,17 +20,7 @@ constexpr const char* kUnmatched = "pin_record_unmatched";
 // One row whether or not the card exists, so the kiosk's throttle count comes back either way.
 constexpr const char* kViewSql = R"(
 SELECT (SELECT k.failures FROM kiosk_failures k WHERE k.kiosk_id = $2 AND k.window_start = $3),
-       p.id, p.kind, p.given_names, p.surname, p.organisation_name,
-       to_char(p.birth_date, 'YYYY-MM-DD'), to_char(p.card_expires_on, 'YYYY-MM-DD'),
-       p.processing_restricted_at IS NOT NULL,
-       EXISTS (SELECT 1 FROM loan_bans b
-               WHERE b.patron_id = p.id AND b.lifted_at IS NULL AND b.starts_on <= $4::date
-                 AND (b.ends_on IS NULL OR b.ends_on >= $4::date)),
-       (SELECT coalesce(sum(f.amount_cents), 0) FROM fees f
-        WHERE f.patron_id = p.id AND f.paid_at IS NULL AND f.cancelled_at IS NULL),
-       EXISTS (SELECT 1 FROM guardianships g WHERE g.ward_id = p.id AND g.consent_at IS NOT NULL),
-       pin.pin_hash, pin.pepper_id, pin.failed_attempts,
-       (extract(epoch FROM pin.locked_until) * 1000000)::bigint
+       {borrower}
 FROM (SELECT 1) AS one
 LEFT JOIN patrons p ON p.card_number = $1
 LEFT JOIN patron_pins pin ON pin.patron_id = p.id
@@ -131,20 +122,10 @@ std::optional<TimePoint> optional_time(const pqxx::field& field) {
     return timestamp_from_micros(field);
 }
 
-std::optional<std::string> optional_text(const pqxx::field& field) {
-    if (field.is_null()) return std::nullopt;
-    return field.as<std::string>();
-}
-
-store::PinRecord read_pin(const pqxx::row& r, pqxx::row::size_type at) {
-    return store::PinRecord{StoredPin{r[at].as<std::string>(), r[at + 1].as<std::uint16_t>()},
-                            r[at + 2].as<int>(), optional_time(r[at + 3])};
-}
-
 }  // namespace
 
 void prepare_pin_statements(pqxx::connection& connection) {
-    connection.prepare(kView, kViewSql);
+    connection.prepare(kView, fmt::format(kViewSql, fmt::arg("borrower", borrower_columns("$4"))));
     connection.prepare(kFind, kFindSql);
     connection.prepare(kSet, kSetSql);
     connection.prepare(
@@ -167,23 +148,7 @@ store::VerificationView PgPinRepository::verification_view(const CardNumber& car
                                                  to_iso(window_start), to_iso(today));
         store::VerificationView view;
         view.kiosk_failures = r[0].is_null() ? 0 : r[0].as<int>();
-        if (r[1].is_null()) return view;
-        store::BorrowerState b;
-        b.id = PatronId{r[1].as<std::int64_t>()};
-        const auto kind = parse_patron_kind(r[2].c_str());
-        if (!kind) throw_corrupt("kind");
-        b.kind = *kind;
-        b.given_names = optional_text(r[3]).value_or("");
-        b.surname = optional_text(r[4]).value_or("");
-        b.organisation_name = optional_text(r[5]).value_or("");
-        if (!r[6].is_null()) b.birth_date = date_value(r[6]);
-        if (!r[7].is_null()) b.card_expires_on = date_value(r[7]);
-        b.processing_restricted = r[8].as<bool>();
-        b.loan_ban = r[9].as<bool>();
-        b.unpaid_fees_cents = r[10].as<std::int64_t>();
-        b.guardian_consent = r[11].as<bool>();
-        if (!r[12].is_null()) b.pin = read_pin(r, 12);
-        view.borrower = std::move(b);
+        if (!r[1].is_null()) view.borrower = read_borrower(r, 1);
         return view;
     });
 }
@@ -192,7 +157,7 @@ std::optional<store::PinRecord> PgPinRepository::find(PatronId patron) {
     return translated("pin find", [&]() -> std::optional<store::PinRecord> {
         const auto result = work_.exec_prepared(kFind, patron.value);
         if (result.empty()) return std::nullopt;
-        return read_pin(result[0], 0);
+        return read_pin_record(result[0], 0);
     });
 }
 

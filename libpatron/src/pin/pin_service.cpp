@@ -12,9 +12,15 @@ struct PinService::Impl {
 
     Impl(const Context& c, const PinSettings& s) : context(c), settings(s), checker(c.keys, s) {}
 
-    // The patron's birth date for the policy; not_found when there is no such patron.
-    Result<std::optional<Date>> birth_date(PatronId patron) {
+    // The caller may do `operation` on the patron: the patron's birth date for the policy;
+    // not_found when there is no such patron.
+    Result<std::optional<Date>> birth_date(const Caller& caller, Operation operation,
+                                           PatronId patron) {
         auto tx = context.database.begin();
+        if (auto ok = detail::authorize(caller, operation, patron, tx->patrons(), context.clock.today());
+            !ok) {
+            return tl::unexpected(ok.error());
+        }
         const auto row = tx->patrons().find_by_id(patron);
         tx->commit();
         if (!row) return fail(ErrorCode::not_found, "", "no such patron");
@@ -27,8 +33,7 @@ PinService::PinService(const Context& context, const PinSettings& settings)
 PinService::~PinService() = default;
 
 Result<void> PinService::set_pin(const Caller& caller, PatronId patron, std::string_view new_pin) {
-    if (auto ok = detail::authorize(caller, Operation::set_pin, patron); !ok) return ok;
-    const auto birth = impl_->birth_date(patron);
+    const auto birth = impl_->birth_date(caller, Operation::set_pin, patron);
     if (!birth) return tl::unexpected(birth.error());
     auto pin = Pin::choose(new_pin, impl_->settings.policy, *birth);
     if (!pin) return tl::unexpected(pin.error());
@@ -46,8 +51,7 @@ Result<void> PinService::set_pin(const Caller& caller, PatronId patron, std::str
 
 Result<void> PinService::change_pin(const Caller& caller, PatronId patron, std::string_view old_pin,
                                     std::string_view new_pin) {
-    if (auto ok = detail::authorize(caller, Operation::change_pin, patron); !ok) return ok;
-    const auto birth = impl_->birth_date(patron);
+    const auto birth = impl_->birth_date(caller, Operation::change_pin, patron);
     if (!birth) return tl::unexpected(birth.error());
     // The new PIN's policy first: a refused choice must not cost the patron an attempt.
     auto chosen = Pin::choose(new_pin, impl_->settings.policy, *birth);

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "common/text.hpp"
 #include "patron/domain/date.hpp"
 #include "register/form_validation.hpp"
 
@@ -8,70 +9,6 @@ namespace {
 
 constexpr std::size_t kMaxNameBytes = 200;
 constexpr std::size_t kMaxPhones = 5;
-
-// Well-formed UTF-8 (RFC 3629 §4, Unicode Table 3-7): no overlong forms, no surrogates, nothing
-// beyond U+10FFFF. PostgreSQL refuses anything else, which would surface as a database error.
-bool valid_utf8(std::string_view text) {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t length = 0;
-        unsigned char low = 0x80;  // allowed range of the second byte
-        unsigned char high = 0xbf;
-        if (c >= 0xc2 && c <= 0xdf) {
-            length = 2;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            length = 3;
-            if (c == 0xe0) low = 0xa0;   // overlong
-            if (c == 0xed) high = 0x9f;  // surrogates
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            length = 4;
-            if (c == 0xf0) low = 0x90;   // overlong
-            if (c == 0xf4) high = 0x8f;  // beyond U+10FFFF
-        } else {
-            return false;
-        }
-        if (i + length > text.size()) return false;
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto b = static_cast<unsigned char>(text[i + k]);
-            if (k == 1 ? (b < low || b > high) : (b < 0x80 || b > 0xbf)) return false;
-        }
-        i += length;
-    }
-    return true;
-}
-
-// C1 control characters U+0080-U+009F (UTF-8 C2 80 - C2 9F); U+009B starts terminal escapes.
-bool has_c1_control(std::string_view text) {
-    for (std::size_t i = 0; i + 1 < text.size(); ++i) {
-        if (static_cast<unsigned char>(text[i]) == 0xc2 &&
-            static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
-            return true;
-        }
-    }
-    return false;
-}
-
-// Free text: names, street, post office, home library. Trimmed, non-empty, bounded, printable.
-Result<std::string> text_field(const char* field, std::string_view text) {
-    const std::string_view value = trim(text);
-    if (value.empty()) return invalid(field, "is empty");
-    if (value.size() > kMaxNameBytes) {
-        return invalid(field, fmt::format("is longer than {} bytes", kMaxNameBytes));
-    }
-    for (char c : value) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-            return invalid(field, "contains control characters");
-        }
-    }
-    if (!valid_utf8(value)) return invalid(field, "is not valid UTF-8");
-    if (has_c1_control(value)) return invalid(field, "contains control characters");
-    return std::string(value);
-}
 
 Result<Channel> channel_field(const char* field, std::string_view text) {
     const std::string_view value = trim(text);
@@ -98,13 +35,13 @@ Result<std::optional<Address>> address_field(std::string_view street, std::strin
                                              std::string_view office, std::string_view country) {
     const bool any = !trim(street).empty() || !trim(postal).empty() || !trim(office).empty();
     if (!any) return std::optional<Address>{};
-    auto s = text_field("street_address", street);
+    auto s = text_field("street_address", street, kMaxNameBytes);
     if (!s) return tl::unexpected(s.error());
     auto c = CountryCode::parse(trim(country).empty() ? "FI" : country);
     if (!c) return tl::unexpected(c.error());
     auto p = PostalCode::parse(postal, *c);
     if (!p) return tl::unexpected(p.error());
-    auto o = text_field("post_office", office);
+    auto o = text_field("post_office", office, kMaxNameBytes);
     if (!o) return tl::unexpected(o.error());
     return std::optional<Address>{
         Address{std::move(*s), std::move(*p), std::move(*o), std::move(*c)}};
@@ -167,9 +104,9 @@ Result<ValidRegistration> validate_registration(const PatronForm& form, Date tod
     if (p.kind == PatronKind::person) {
         auto hetu = PersonalIdentityCode::parse(form.hetu, today);
         if (!hetu) return tl::unexpected(hetu.error());
-        auto surname = text_field("surname", form.surname);
+        auto surname = text_field("surname", form.surname, kMaxNameBytes);
         if (!surname) return tl::unexpected(surname.error());
-        auto given = text_field("given_names", form.given_names);
+        auto given = text_field("given_names", form.given_names, kMaxNameBytes);
         if (!given) return tl::unexpected(given.error());
         if (!trim(form.organisation_name).empty()) {
             return invalid("organisation_name", "only an organisation has one");
@@ -199,7 +136,7 @@ Result<ValidRegistration> validate_registration(const PatronForm& form, Date tod
               std::pair{"given_names", &form.given_names}, std::pair{"gender", &form.gender}}) {
             if (!trim(*value).empty()) return invalid(field, "an organisation has none");
         }
-        auto name = text_field("organisation_name", form.organisation_name);
+        auto name = text_field("organisation_name", form.organisation_name, kMaxNameBytes);
         if (!name) return tl::unexpected(name.error());
         if (form.guardian || form.guardian_consent) {
             return invalid("guardian", "an organisation has no guardian");
@@ -223,8 +160,15 @@ Result<ValidRegistration> validate_registration(const PatronForm& form, Date tod
         if (!expires) return invalid("card_expires_on", "must be a date YYYY-MM-DD");
         p.card_expires_on = *expires;
     }
-    auto library = text_field("home_library", form.home_library);
+    auto library = text_field("home_library", form.home_library, kMaxNameBytes);
     if (!library) return tl::unexpected(library.error());
+    if (trim(form.category).empty()) {
+        p.category = p.kind == PatronKind::organisation ? "organisation" : "adult";
+    } else {
+        auto category = code_field("category", form.category);
+        if (!category) return tl::unexpected(category.error());
+        p.category = std::move(*category);
+    }
     if (!trim(form.mother_tongue).empty()) {
         auto language = LanguageCode::parse(form.mother_tongue);
         if (!language) return tl::unexpected(language.error());

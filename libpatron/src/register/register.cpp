@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "access/authorization.hpp"
+#include "common/text.hpp"
 #include "crypto/hetu_protector.hpp"
 #include "patron/access/permissions.hpp"
 #include "patron/audit/audit_event.hpp"
@@ -63,11 +64,14 @@ struct Register::Impl {
     Result<Patron> read(const Caller& caller, store::Transaction& tx,
                         std::optional<store::PatronRow> row) {
         const std::optional<PatronId> target = row ? std::optional(row->patron.id) : std::nullopt;
-        if (auto ok = detail::check_target(caller, Operation::read_patron, target); !ok) {
+        const Date today = context.clock.today();
+        if (auto ok = detail::check_target(caller, Operation::read_patron, target, tx.patrons(),
+                                           today);
+            !ok) {
             return tl::unexpected(ok.error());
         }
         if (!row) return fail(ErrorCode::not_found, "", "no such patron");
-        Patron patron = to_patron(std::move(*row), context.clock.today());
+        Patron patron = to_patron(std::move(*row), today);
         const AuditEvent e = event(caller, Operation::read_patron, patron.id);
         tx.audit().append({&e, 1});
         tx.commit();
@@ -79,7 +83,7 @@ Register::Register(const Context& context) : impl_(std::make_unique<Impl>(contex
 Register::~Register() = default;
 
 Result<PatronId> Register::register_patron(const Caller& caller, const PatronForm& form) {
-    if (auto ok = detail::authorize(caller, Operation::register_patron, std::nullopt); !ok) {
+    if (auto ok = detail::authorize(caller, Operation::register_patron); !ok) {
         return tl::unexpected(ok.error());
     }
     const Date today = impl_->context.clock.today();
@@ -172,7 +176,7 @@ Result<Patron> Register::find_by_hetu(const Caller& caller, std::string_view het
 
 Result<std::vector<PatronSummary>> Register::list(const Caller& caller, PatronId after,
                                                   std::size_t limit) {
-    if (auto ok = detail::authorize(caller, Operation::list_patrons, std::nullopt); !ok) {
+    if (auto ok = detail::authorize(caller, Operation::list_patrons); !ok) {
         return tl::unexpected(ok.error());
     }
     if (limit < 1 || limit > kMaxListLimit) {
@@ -192,11 +196,22 @@ Result<std::vector<PatronSummary>> Register::list(const Caller& caller, PatronId
 
 Result<Patron> Register::update_contact(const Caller& caller, PatronId id,
                                         const ContactForm& change) {
-    if (auto ok = detail::authorize(caller, Operation::update_contact, id); !ok) {
+    if (auto ok = detail::check_caller(caller, Operation::update_contact); !ok) {
         return tl::unexpected(ok.error());
+    }
+    const bool address_given =
+        change.street_address || change.postal_code || change.post_office || change.country;
+    if (caller.role == Role::patron && address_given) {
+        return fail(ErrorCode::permission_denied, "street_address",
+                    "a patron's address changes at the desk or from the population register");
     }
     auto tx = impl_->context.database.begin();
     auto& patrons = tx->patrons();
+    if (auto ok = detail::check_target(caller, Operation::update_contact, id, patrons,
+                                       impl_->context.clock.today());
+        !ok) {
+        return tl::unexpected(ok.error());
+    }
     auto row = patrons.lock_by_id(id);
     if (!row) return fail(ErrorCode::not_found, "", "no such patron");
     std::vector<std::string> changed;
@@ -221,14 +236,17 @@ Result<Patron> Register::update_contact(const Caller& caller, PatronId id,
 }
 
 Result<void> Register::record_card_activity(const Caller& caller, PatronId id, Date on) {
-    if (auto ok = detail::authorize(caller, Operation::record_card_activity, id); !ok) {
+    const Date today = impl_->context.clock.today();
+    auto tx = impl_->context.database.begin();
+    if (auto ok = detail::authorize(caller, Operation::record_card_activity, id, tx->patrons(),
+                                    today);
+        !ok) {
         return tl::unexpected(ok.error());
     }
     if (!on.ok()) return invalid("date", "is not a calendar date");
     // A kiosk with a wrong clock must not pin the date in the future: inactivity-based retention
     // would then never see the patron as inactive.
-    if (on > impl_->context.clock.today()) return invalid("date", "is in the future");
-    auto tx = impl_->context.database.begin();
+    if (on > today) return invalid("date", "is in the future");
     if (!tx->patrons().record_card_activity(id, on)) {
         return fail(ErrorCode::not_found, "", "no such patron");
     }
@@ -240,12 +258,12 @@ Result<void> Register::record_card_activity(const Caller& caller, PatronId id, D
 }
 
 Result<void> Register::add_guardian(const Caller& caller, PatronId ward, PatronId guardian) {
-    if (auto ok = detail::authorize(caller, Operation::add_guardian, ward); !ok) {
-        return tl::unexpected(ok.error());
-    }
     const Date today = impl_->context.clock.today();
     auto tx = impl_->context.database.begin();
     auto& patrons = tx->patrons();
+    if (auto ok = detail::authorize(caller, Operation::add_guardian, ward, patrons, today); !ok) {
+        return tl::unexpected(ok.error());
+    }
     const auto ward_row = patrons.lock_by_id(ward);
     if (!ward_row) return fail(ErrorCode::not_found, "ward", "no such patron");
     if (!ward_row->birth_date || age_on(*ward_row->birth_date, today) >= kWardAgeLimit) {
@@ -269,11 +287,13 @@ Result<void> Register::add_guardian(const Caller& caller, PatronId ward, PatronI
 
 Result<void> Register::set_guardian_consent(const Caller& caller, PatronId ward, PatronId guardian,
                                             bool consent) {
-    if (auto ok = detail::authorize(caller, Operation::guardian_consent, ward); !ok) {
-        return tl::unexpected(ok.error());
-    }
+    const Date today = impl_->context.clock.today();
     auto tx = impl_->context.database.begin();
     auto& patrons = tx->patrons();
+    if (auto ok = detail::authorize(caller, Operation::guardian_consent, ward, patrons, today);
+        !ok) {
+        return tl::unexpected(ok.error());
+    }
     const auto ward_row = patrons.lock_by_id(ward);
     const bool linked =
         ward_row && std::any_of(ward_row->guardianships.begin(), ward_row->guardianships.end(),
@@ -281,7 +301,6 @@ Result<void> Register::set_guardian_consent(const Caller& caller, PatronId ward,
                                     return link.ward == ward && link.guardian == guardian;
                                 });
     if (!linked) return fail(ErrorCode::not_found, "guardian", "no such guardianship");
-    const Date today = impl_->context.clock.today();
     if (!ward_row->birth_date || age_on(*ward_row->birth_date, today) >= kWardAgeLimit) {
         return invalid("ward", "a person of 15 or more needs no guardian's consent");
     }
@@ -294,6 +313,25 @@ Result<void> Register::set_guardian_consent(const Caller& caller, PatronId ward,
         impl_->event(caller, Operation::guardian_consent, ward, {"guardian_consent"}),
         impl_->event(caller, Operation::guardian_consent, guardian, {"guardian_consent"})};
     tx->audit().append(events);
+    tx->commit();
+    return {};
+}
+
+Result<void> Register::set_category(const Caller& caller, PatronId id,
+                                    std::string_view category) {
+    auto code = detail::code_field("category", category);
+    if (!code) return tl::unexpected(code.error());
+    auto tx = impl_->context.database.begin();
+    if (auto ok = detail::authorize(caller, Operation::set_category, id, tx->patrons(),
+                                    impl_->context.clock.today());
+        !ok) {
+        return tl::unexpected(ok.error());
+    }
+    if (!tx->patrons().set_category(id, *code, impl_->context.clock.now(), caller.actor)) {
+        return fail(ErrorCode::not_found, "", "no such patron");
+    }
+    const AuditEvent e = impl_->event(caller, Operation::set_category, id, {"category"});
+    tx->audit().append({&e, 1});
     tx->commit();
     return {};
 }

@@ -21,8 +21,9 @@ class KioskBorrowingTest : public PinDbTest {
 protected:
     /// The blocks after a correct PIN (sorted); the test fails unless the PIN is verified and
     /// may_borrow agrees with the blocks.
-    Blocks blocks_for(int n, const KioskSettings& kiosks = {}) {
-        const KioskAnswer answer = verify(card_for(n), kPin, {}, kiosk_caller(), kFastPins, kiosks);
+    Blocks blocks_for(int n, const CirculationSettings& circulation = {}) {
+        const KioskAnswer answer =
+            verify(card_for(n), kPin, {}, kiosk_caller(), kFastPins, {}, circulation);
         EXPECT_EQ(answer.outcome, VerifyOutcome::verified);
         EXPECT_TRUE(answer.pin_ok);
         EXPECT_EQ(answer.may_borrow, answer.blocks.empty());
@@ -86,8 +87,8 @@ TEST_F(KioskBorrowingTest, FeesExactlyAtTheLimitAllowBorrowingAndOneCentOverBloc
     EXPECT_EQ(blocks_for(2), Blocks{BorrowBlock::excessive_fees});
 
     // The limit is configured.
-    EXPECT_EQ(blocks_for(2, KioskSettings{.fee_limit_cents = 1001}), Blocks{});
-    EXPECT_EQ(blocks_for(2, KioskSettings{.fee_limit_cents = 0}),
+    EXPECT_EQ(blocks_for(2, CirculationSettings{.fee_limit_cents = 1001}), Blocks{});
+    EXPECT_EQ(blocks_for(2, CirculationSettings{.fee_limit_cents = 0}),
               Blocks{BorrowBlock::excessive_fees});
 }
 

@@ -32,7 +32,7 @@ protected:
     std::vector<std::optional<KioskAnswer>> run_concurrently(store::Database& database,
                                                              const std::string& card,
                                                              const std::vector<Attempt>& attempts) {
-        KioskVerifier verifier(Context{database, keys_, clock_}, kFastPins, {});
+        KioskVerifier verifier(Context{database, keys_, clock_}, kFastPins, {}, {});
         std::vector<std::optional<KioskAnswer>> answers(attempts.size());
         std::latch start(static_cast<std::ptrdiff_t>(attempts.size()));
         std::vector<std::thread> threads;
@@ -179,7 +179,7 @@ TEST_F(KioskLockoutTest, LockedCardIsAnsweredWithoutRunningArgon2) {
     sql(fmt::format("UPDATE patron_pins SET pepper_id = 99 WHERE patron_id = {}", id.value));
     PinSettings unrunnable = kFastPins;
     unrunnable.hashing = Argon2Params{.memory_kib = 1, .iterations = 1, .parallelism = 1};
-    KioskVerifier verifier(context(), unrunnable, {});
+    KioskVerifier verifier(context(), unrunnable, {}, {});
 
     const auto locked = verifier.verify(kiosk_caller(), card_for(2), kPin);
     ASSERT_TRUE(Succeeded(locked));

@@ -31,7 +31,7 @@ class KioskRehashTest : public PinDbTest {
 protected:
     KioskAnswer verify_with(const KeyRing& keys, const PinSettings& pins, int card,
                             std::string_view pin) {
-        KioskVerifier verifier(Context{*database_, keys, clock_}, pins, {});
+        KioskVerifier verifier(Context{*database_, keys, clock_}, pins, {}, {});
         auto answer = verifier.verify(kiosk_caller(), card_for(card), pin);
         EXPECT_TRUE(Succeeded(answer));
         return answer.value_or(KioskAnswer{});

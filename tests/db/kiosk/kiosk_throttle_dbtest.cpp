@@ -12,8 +12,7 @@ namespace {
 
 using std::chrono::seconds;
 
-constexpr KioskSettings kThreePerMinute{
-    .fee_limit_cents = 1000, .failure_limit = 3, .failure_window = seconds(60)};
+constexpr KioskSettings kThreePerMinute{.failure_limit = 3, .failure_window = seconds(60)};
 
 class KioskThrottleTest : public PinDbTest {
 protected:

@@ -23,7 +23,7 @@ TEST_F(KioskUnknownCardTest, UnknownCardAndMissingPinRunArgon2AtTheConfiguredPar
     // Parameters libargon2 refuses (memory below its minimum): any Argon2 run with them throws.
     PinSettings unrunnable = kFastPins;
     unrunnable.hashing = Argon2Params{.memory_kib = 1, .iterations = 1, .parallelism = 1};
-    KioskVerifier verifier(context(), unrunnable, {});
+    KioskVerifier verifier(context(), unrunnable, {}, {});
 
     // A known card is checked with its stored hash's own parameters, so it is answered ...
     const auto known = verifier.verify(kiosk_caller(), card_for(2), kWrongPin);
@@ -43,7 +43,7 @@ TEST_F(KioskUnknownCardTest, UnknownCardTakesAboutAsLongAsAWrongPinForAKnownCard
     costly.lockout.max_failed_attempts = 1000;
     const PatronId id = add_adult(2);
     set_pin(id, kPin, costly);
-    KioskVerifier verifier(context(), costly, {});
+    KioskVerifier verifier(context(), costly, {}, {});
 
     const auto timed = [&](const std::string& card) {
         const auto start = std::chrono::steady_clock::now();

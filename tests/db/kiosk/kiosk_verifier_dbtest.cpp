@@ -116,7 +116,7 @@ TEST_F(KioskVerifierTest, PatronWithoutAPinIsAnsweredNoPin) {
 
 TEST_F(KioskVerifierTest, MalformedCardNumberIsRefusedBeforeAnyWork) {
     add_adult_with_pin(2);
-    KioskVerifier verifier(context(), kFastPins, {});
+    KioskVerifier verifier(context(), kFastPins, {}, {});
     const long audits = audit_count();
     for (const std::string card : {"", "   ", "no such card", "CARD-0002", "ÄÄÄÄÄÄ"}) {
         EXPECT_TRUE(Refused(verifier.verify(kiosk_caller(), card, kPin), ErrorCode::invalid_input,
@@ -128,7 +128,7 @@ TEST_F(KioskVerifierTest, MalformedCardNumberIsRefusedBeforeAnyWork) {
 
 TEST_F(KioskVerifierTest, OnlyKiosksAndAdminsVerifyAndEveryCallerNamesItself) {
     const PatronId id = add_adult_with_pin(2);
-    KioskVerifier verifier(context(), kFastPins, {});
+    KioskVerifier verifier(context(), kFastPins, {}, {});
     const StorageSnapshot before = snapshot();
     const std::string pins_before = pins_fingerprint();
     for (const Role role :
@@ -156,8 +156,7 @@ TEST_F(KioskVerifierTest, OnlyKiosksAndAdminsVerifyAndEveryCallerNamesItself) {
 TEST_F(KioskVerifierTest, EveryAttemptIsAuditedWithKioskPatronAndOutcome) {
     const PatronId with_pin = add_adult_with_pin(2);
     const PatronId without_pin = add_adult(3);
-    const KioskSettings kiosks{
-        .fee_limit_cents = 1000, .failure_limit = 3, .failure_window = std::chrono::seconds(60)};
+    const KioskSettings kiosks{.failure_limit = 3, .failure_window = std::chrono::seconds(60)};
     const long before = last_audit_id();
 
     EXPECT_EQ(verify(card_for(2), kPin, {}, kiosk_caller(), kFastPins, kiosks).outcome,

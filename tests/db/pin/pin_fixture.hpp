@@ -87,6 +87,9 @@ private:
         store::PatronRepository& patrons() override { return inner_->patrons(); }
         store::AuditRepository& audit() override { return inner_->audit(); }
         store::PinRepository& pins() override { return inner_->pins(); }
+        store::CirculationRepository& circulation() override { return inner_->circulation(); }
+        store::MessageRepository& messages() override { return inner_->messages(); }
+        store::LoanHistoryRepository& loan_history() override { return inner_->loan_history(); }
         void commit() override {
             inner_->commit();
             const std::lock_guard lock(owner_.mutex_);
@@ -121,11 +124,12 @@ protected:
         EXPECT_TRUE(Succeeded(pins.set_pin(staff(), id, pin)));
     }
 
-    /// One verification through a verifier with `pins` and `kiosks` on this test's context.
+    /// One verification through a verifier with these settings on this test's context.
     KioskAnswer verify(const std::string& card, std::string_view pin,
                        const KioskProfile& profile = {}, const Caller& kiosk = kiosk_caller(),
-                       const PinSettings& pins = kFastPins, const KioskSettings& kiosks = {}) {
-        KioskVerifier verifier(context(), pins, kiosks);
+                       const PinSettings& pins = kFastPins, const KioskSettings& kiosks = {},
+                       const CirculationSettings& circulation = {}) {
+        KioskVerifier verifier(context(), pins, kiosks, circulation);
         auto answer = verifier.verify(kiosk, card, pin, profile);
         EXPECT_TRUE(Succeeded(answer));
         return answer.value_or(KioskAnswer{});
@@ -221,11 +225,12 @@ protected:
 
     enum class FeeState { unpaid, paid, cancelled };
     void add_fee(PatronId id, long cents, FeeState state = FeeState::unpaid) {
+        const auto stamp = [&](FeeState s) { return state == s ? "now(), 'staff-1'" : "NULL, NULL"; };
         sql(fmt::format(
             "INSERT INTO fees (patron_id, kind, amount_cents, created_at, created_by, paid_at, "
-            "cancelled_at) VALUES ({}, 'overdue', {}, now(), 'staff-1', {}, {})",
-            id.value, cents, state == FeeState::paid ? "now()" : "NULL",
-            state == FeeState::cancelled ? "now()" : "NULL"));
+            "paid_by, cancelled_at, cancelled_by) VALUES ({}, 'overdue', {}, now(), 'staff-1', "
+            "{}, {})",
+            id.value, cents, stamp(FeeState::paid), stamp(FeeState::cancelled)));
     }
 
     void restrict_processing(PatronId id) {

@@ -20,12 +20,30 @@ enum class Operation {
     set_pin,               ///< set or reset a patron's PIN (staff)
     change_pin,            ///< change a PIN by giving the old one
     verify_pin,            ///< verify card and PIN, and whether the patron may borrow (kiosks)
+    set_category,          ///< change the patron category that loan rules use
+    read_circulation,      ///< read current loans, holds, fees, invoices, bans and messages
+    read_summary,          ///< read circulation counts and totals, and whether one may borrow
+    checkout,              ///< lend an item
+    renew,                 ///< renew a loan
+    return_item,           ///< end a loan
+    place_hold,            ///< place a hold
+    cancel_hold,           ///< cancel a hold
+    handle_holds,          ///< mark holds ready for pickup, expire uncollected ones
+    charge_fee,            ///< charge a fee
+    settle_fee,            ///< pay or cancel a fee
+    handle_invoices,       ///< create, pay and cancel invoices
+    handle_loan_bans,      ///< set and lift loan bans
+    send_messages,         ///< generate notices and drain the message outbox
+    loan_history_consent,  ///< grant or withdraw a loan-history consent
+    read_loan_history,     ///< read a home-service customer's loan history
 };
 
 /// On which patrons a role may perform an operation.
 enum class Scope {
     none,  ///< not at all
-    own,   ///< only the caller's own record (`Caller::self`)
+    self,  ///< only the caller's own record (`Caller::self`)
+    own,   ///< the caller's own record, their wards under 15, and the organisations they are the
+           ///< responsible person of
     any,   ///< any patron
 };
 

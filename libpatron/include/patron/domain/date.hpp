@@ -19,6 +19,9 @@ namespace patron {
 /// Age in whole years on `on` (0 before the first birthday). Precondition: `birth <= on`.
 [[nodiscard]] int age_on(Date birth, Date on);
 
+/// The date `days` days after `date` (before it when negative). Precondition: `date.ok()`.
+[[nodiscard]] Date add_days(Date date, int days);
+
 /// Parses an ISO 8601 calendar date "YYYY-MM-DD"; empty when malformed or not a real date.
 [[nodiscard]] std::optional<Date> parse_iso_date(std::string_view text);
 

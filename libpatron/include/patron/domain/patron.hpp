@@ -61,6 +61,9 @@ struct Patron {
     CardNumber card;
     std::optional<Date> card_expires_on;  ///< kortin voimassaolo; empty: valid until further notice
     std::string home_library;
+    /// The library's patron category ("adult", "child", "home_service", "organisation", ...):
+    /// with the material type it decides loan periods.
+    std::string category;
     std::optional<LanguageCode> mother_tongue;
     Gender gender = Gender::not_given;
     NotificationChannels notices;

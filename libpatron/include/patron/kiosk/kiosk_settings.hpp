@@ -9,8 +9,6 @@ namespace patron {
 
 /// Kiosk rules (configuration `[kiosk]`).
 struct KioskSettings {
-    /// Unpaid fees above this (euro cents) stop borrowing.
-    std::int64_t fee_limit_cents = 1000;
     /// A kiosk with this many failed verifications in one window is refused until it ends.
     int failure_limit = 30;
     std::chrono::seconds failure_window{60};

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "patron/access/role.hpp"
+#include "patron/circulation/borrow_block.hpp"
+#include "patron/circulation/circulation_settings.hpp"
 #include "patron/context.hpp"
 #include "patron/kiosk/kiosk_settings.hpp"
 #include "patron/pin/pin_settings.hpp"
@@ -28,16 +30,6 @@ enum class VerifyOutcome {
     throttled,     ///< this kiosk sent too many failed attempts; try again after `retry_after`
 };
 
-/// Why a patron may not borrow (every reason that applies is given).
-enum class BorrowBlock {
-    loan_ban,                  ///< a loan ban is in force
-    excessive_fees,            ///< unpaid fees over the limit
-    card_locked,               ///< too many wrong PINs
-    processing_restricted,     ///< GDPR art. 18: the patron's data may not be processed
-    guardian_consent_missing,  ///< a ward under 15 without a guardian's recorded consent
-    card_expired,              ///< the card's validity ended
-};
-
 /// The answer to a kiosk. Until the PIN is verified it says nothing about the patron beyond
 /// whether the card is known (and locked); after, whether the patron may borrow and why not,
 /// and the display name only when the kiosk's profile allows it.
@@ -53,7 +45,6 @@ struct KioskAnswer {
 };
 
 [[nodiscard]] std::string_view to_string(VerifyOutcome outcome) noexcept;
-[[nodiscard]] std::string_view to_string(BorrowBlock block) noexcept;
 
 /// Verifies patrons for kiosks (self-checkout, PC booking, staffless-library doors). The caller
 /// is the kiosk (role `kiosk`; its actor is the kiosk id).
@@ -69,7 +60,9 @@ struct KioskAnswer {
 /// @throws DatabaseError / TransactionConflict on storage failures. Thread-safe.
 class KioskVerifier {
 public:
-    KioskVerifier(const Context& context, const PinSettings& pins, const KioskSettings& kiosks);
+    /// `circulation` decides whether a verified patron may borrow (the fee limit).
+    KioskVerifier(const Context& context, const PinSettings& pins, const KioskSettings& kiosks,
+                  const CirculationSettings& circulation);
     ~KioskVerifier();
     KioskVerifier(const KioskVerifier&) = delete;
     KioskVerifier& operator=(const KioskVerifier&) = delete;

@@ -27,6 +27,9 @@ struct PatronForm {
     std::string card_number;        ///< required
     std::string card_expires_on;    ///< ISO date "YYYY-MM-DD"; empty: valid until further notice
     std::string home_library;       ///< required
+    /// The library's patron category (see Patron::category); empty: "adult" for a person,
+    /// "organisation" for an organisation.
+    std::string category;
     std::string mother_tongue;      ///< ISO 639-1
     std::string gender;             ///< "female", "male", "other" or empty
     std::string due_date_reminder;  ///< "email", "sms", "letter", "none" or empty (none)
@@ -38,7 +41,9 @@ struct PatronForm {
     std::optional<PatronId> responsible_person;  ///< required for an organisation
 };
 
-/// A change of contact data: only the fields given change. The address changes as a whole: give
+/// A change of contact data: only the fields given change. A patron acting for themselves (role
+/// `patron`) changes email, phones and notice channels; the address comes from the population
+/// register or the desk. The address changes as a whole: give
 /// street, postal code and post office together (country defaults to "FI"), or all three empty to
 /// remove it. An empty email removes it; `phones` replaces the whole list.
 struct ContactForm {

@@ -47,7 +47,8 @@ public:
                                                           std::size_t limit);
 
     /// Changes contact data and notice channels; audits the names of the fields that changed.
-    /// Returns the updated record.
+    /// Returns the updated record. A patron acting for themselves (or a guardian or responsible
+    /// person) may not change the address: `permission_denied` (field "street_address").
     [[nodiscard]] Result<Patron> update_contact(const Caller& caller, PatronId id,
                                                 const ContactForm& change);
 
@@ -64,6 +65,10 @@ public:
     /// "guardian") when `guardian` is not a recorded guardian of `ward`.
     [[nodiscard]] Result<void> set_guardian_consent(const Caller& caller, PatronId ward,
                                                     PatronId guardian, bool consent);
+
+    /// Sets the patron category that loan rules use (see Patron::category).
+    [[nodiscard]] Result<void> set_category(const Caller& caller, PatronId id,
+                                            std::string_view category);
 
 private:
     struct Impl;

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "patron/store/audit_repository.hpp"
+#include "patron/store/circulation_repository.hpp"
 #include "patron/store/patron_repository.hpp"
 #include "patron/store/pin_repository.hpp"
 
@@ -27,6 +28,9 @@ public:
     [[nodiscard]] virtual PatronRepository& patrons() = 0;
     [[nodiscard]] virtual AuditRepository& audit() = 0;
     [[nodiscard]] virtual PinRepository& pins() = 0;
+    [[nodiscard]] virtual CirculationRepository& circulation() = 0;
+    [[nodiscard]] virtual MessageRepository& messages() = 0;
+    [[nodiscard]] virtual LoanHistoryRepository& loan_history() = 0;
     /// Makes the work durable (with Atomicity::statement it already is: a no-op).
     /// @throws TransactionConflict (retry the whole unit), DatabaseError
     virtual void commit() = 0;

@@ -32,6 +32,12 @@ struct PatronRow {
     std::vector<GuardianLink> guardianships;  ///< links in which this patron is ward or guardian
 };
 
+/// How one patron stands to another, for acting on their behalf.
+struct Representation {
+    std::optional<Date> ward_birth_date;  ///< a guardian of the other (in force while under 15)
+    bool responsible_person = false;      ///< the responsible person of the other, an organisation
+};
+
 /// The fields `update_contact` replaces.
 struct ContactData {
     std::optional<Address> address;
@@ -77,6 +83,13 @@ public:
     /// is already so.
     virtual bool set_guardian_consent(PatronId ward, PatronId guardian, bool consent, TimePoint at,
                                       std::string_view actor) = 0;
+
+    /// How `person` stands to `target` (nothing when unrelated or either does not exist).
+    [[nodiscard]] virtual Representation representation(PatronId person, PatronId target) = 0;
+
+    /// Sets the patron category and stamps the modification. False when no such patron.
+    virtual bool set_category(PatronId id, std::string_view category, TimePoint at,
+                              std::string_view actor) = 0;
 
     /// Sets the responsible person of an organisation customer.
     virtual void set_responsible_person(PatronId organisation, PatronId person, TimePoint at,

@@ -30,6 +30,7 @@ struct BorrowerState {
     std::string given_names;        ///< persons
     std::string surname;            ///< persons
     std::string organisation_name;  ///< organisations
+    std::string category;           ///< the patron category loan rules use
     std::optional<Date> birth_date;
     std::optional<Date> card_expires_on;
     bool processing_restricted = false;
