@@ -34,8 +34,9 @@ int circulation_summary(Session& session, const PatronRef& ref) {
               << fmt::format("open invoices  {} ({})\n", s->open_invoices,
                              euros(s->open_invoices_cents))
               << fmt::format("loan ban       {}\n", s->loan_ban ? "yes" : "no")
-              << fmt::format("may borrow     {}\n",
-                             s->may_borrow ? "yes" : fmt::format("no ({})", fmt::join(blocks, ", ")));
+              << fmt::format(
+                     "may borrow     {}\n",
+                     s->may_borrow ? "yes" : fmt::format("no ({})", fmt::join(blocks, ", ")));
     return kOk;
 }
 

@@ -28,8 +28,8 @@ constexpr const char* kDemoPin = "2580";
 template <class T>
 T must(Result<T> result) {
     if (!result) {
-        throw Exception(fmt::format("demo data refused: {}: {}", result.error().field,
-                                    result.error().message));
+        throw Exception(
+            fmt::format("demo data refused: {}: {}", result.error().field, result.error().message));
     }
     return std::move(*result);
 }
@@ -52,7 +52,8 @@ Item demo_item(const char* barcode, const char* title, const char* material_type
 void lend(Circulation& circulation, const Caller& caller, PatronId adult) {
     must(circulation.checkout(caller, adult, demo_item("DEMO-1001", "Seitsemän veljestä", "book")));
     must(circulation.checkout(caller, adult, demo_item("DEMO-1002", "Muumipappa ja meri", "book")));
-    must(circulation.place_hold(caller, adult, demo_item("DEMO-2001", "Tuntematon sotilas", "dvd")));
+    must(
+        circulation.place_hold(caller, adult, demo_item("DEMO-2001", "Tuntematon sotilas", "dvd")));
     must(circulation.charge_fee(caller, adult, FeeKind::overdue, 150, "late return"));
 }
 

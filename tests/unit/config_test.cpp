@@ -134,9 +134,9 @@ TEST(LoadConfig, ReadsKioskAndCirculationRules) {
 
 TEST(LoadConfig, RefusesCirculationRulesOutOfRange) {
     TempDir dir;
-    for (const char* line : {"fee_limit_cents = -1", "hold_pickup_days = 0",
-                             "reminder_days_before = 61", "overdue_notice_days_after = 366",
-                             "invoice_due_days = 0", "invoice_due_days = \"14\""}) {
+    for (const char* line :
+         {"fee_limit_cents = -1", "hold_pickup_days = 0", "reminder_days_before = 61",
+          "overdue_notice_days_after = 366", "invoice_due_days = 0", "invoice_due_days = \"14\""}) {
         SCOPED_TRACE(line);
         const std::string key(line, std::string_view(line).find(' '));
         const std::string message =

@@ -35,9 +35,8 @@ Result<void> authorize(const Caller& caller, Operation operation) {
     return {};
 }
 
-Result<void> check_target(const Caller& caller, Operation operation,
-                          std::optional<PatronId> target, store::PatronRepository& patrons,
-                          Date today) {
+Result<void> check_target(const Caller& caller, Operation operation, std::optional<PatronId> target,
+                          store::PatronRepository& patrons, Date today) {
     const Scope scope = permitted_scope(caller.role, operation);
     if (scope == Scope::any) return {};
     if (scope != Scope::none && caller.self && target) {

@@ -41,8 +41,7 @@ struct Circulation::Impl {
     // The table's scope for the patron a looked-up row belongs to (empty: no such row).
     Result<void> check_target(const Caller& caller, Operation operation,
                               std::optional<PatronId> target, store::Transaction& tx) const {
-        return detail::check_target(caller, operation, target, tx.patrons(),
-                                    context.clock.today());
+        return detail::check_target(caller, operation, target, tx.patrons(), context.clock.today());
     }
 
     // The patron's borrowing state, locked, when they exist and may borrow now.
@@ -141,7 +140,8 @@ Result<void> Circulation::return_item(const Caller& caller, std::string_view bar
     if (circulation.return_loan(loan->id, impl_->context.clock.now(), caller.actor)) {
         fields.emplace_back("loan_history");
     }
-    Impl::finish(*tx, impl_->event(caller, Operation::return_item, loan->patron, std::move(fields)));
+    Impl::finish(*tx,
+                 impl_->event(caller, Operation::return_item, loan->patron, std::move(fields)));
     return {};
 }
 
@@ -212,8 +212,8 @@ Result<std::size_t> Circulation::expire_holds(const Caller& caller) {
         return refused<std::size_t>(ok);
     }
     auto tx = impl_->context.database.begin();
-    const auto expired = tx->circulation().expire_holds(
-        impl_->context.clock.today(), impl_->context.clock.now(), caller.actor);
+    const auto expired = tx->circulation().expire_holds(impl_->context.clock.today(),
+                                                        impl_->context.clock.now(), caller.actor);
     std::vector<AuditEvent> events;
     events.reserve(expired.size());
     for (const Hold& hold : expired) {
@@ -288,8 +288,8 @@ Result<void> settle_fee(const Context& context, const Caller& caller, FeeId id, 
     } else {
         circulation.cancel_fee(id, now, caller.actor);
     }
-    const AuditEvent e = detail::audit_event(context.clock, caller, Operation::settle_fee,
-                                             fee->patron, {"fees"});
+    const AuditEvent e =
+        detail::audit_event(context.clock, caller, Operation::settle_fee, fee->patron, {"fees"});
     tx->audit().append({&e, 1});
     tx->commit();
     return {};
@@ -400,7 +400,8 @@ Result<void> Circulation::lift_loan_ban(const Caller& caller, LoanBanId id) {
     if (!ban) return no_such("loan ban");
     if (ban->lifted_at) return fail(ErrorCode::conflict, "loan_ban", "the ban is already lifted");
     circulation.lift_loan_ban(id, impl_->context.clock.now(), caller.actor);
-    Impl::finish(*tx, impl_->event(caller, Operation::handle_loan_bans, ban->patron, {"loan_bans"}));
+    Impl::finish(*tx,
+                 impl_->event(caller, Operation::handle_loan_bans, ban->patron, {"loan_bans"}));
     return {};
 }
 
@@ -420,8 +421,9 @@ Result<CirculationRecord> Circulation::record(const Caller& caller, PatronId pat
                              circulation.invoices(patron),
                              circulation.loan_bans(patron, impl_->context.clock.today()),
                              tx->messages().messages(patron)};
-    Impl::finish(*tx, impl_->event(caller, Operation::read_circulation, patron,
-                                   {"loans", "holds", "fees", "invoices", "loan_bans", "messages"}));
+    Impl::finish(*tx,
+                 impl_->event(caller, Operation::read_circulation, patron,
+                              {"loans", "holds", "fees", "invoices", "loan_bans", "messages"}));
     return record;
 }
 

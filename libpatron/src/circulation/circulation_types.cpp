@@ -8,8 +8,8 @@
 namespace patron {
 namespace {
 
-constexpr std::array<std::string_view, 5> kHoldStatuses{"placed", "ready", "fulfilled",
-                                                        "cancelled", "expired"};
+constexpr std::array<std::string_view, 5> kHoldStatuses{"placed", "ready", "fulfilled", "cancelled",
+                                                        "expired"};
 constexpr std::array<std::string_view, 5> kFeeKinds{"overdue", "lost", "damaged",
                                                     "hold_not_picked_up", "other"};
 constexpr std::array<std::string_view, 3> kInvoiceStatuses{"open", "paid", "cancelled"};
@@ -22,8 +22,8 @@ constexpr std::size_t kMaxBarcode = 32;
 constexpr std::size_t kMaxTitleBytes = 500;
 
 bool barcode_char(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-           c == '-' || c == '.' || c == '_';
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' ||
+           c == '.' || c == '_';
 }
 
 }  // namespace

@@ -90,8 +90,8 @@ Result<std::vector<store::OutgoingMessage>> MessageOutbox::claim(const Caller& c
     std::vector<AuditEvent> events;
     events.reserve(claimed.size());
     for (const auto& message : claimed) {
-        events.push_back(impl_->event(caller, message.patron,
-                                      {contact_field(message.channel), "messages"}));
+        events.push_back(
+            impl_->event(caller, message.patron, {contact_field(message.channel), "messages"}));
     }
     tx->audit().append(events);
     tx->commit();

@@ -72,12 +72,11 @@ Result<std::string> text_field(const char* field, std::string_view text, std::si
     return std::string(value);
 }
 
-
 Result<std::string> code_field(const char* field, std::string_view text) {
     const std::string_view value = trim(text);
-    const bool ok = !value.empty() && value.size() <= 32 && value[0] >= 'a' && value[0] <= 'z' &&
-                    value.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") ==
-                        std::string_view::npos;
+    const bool ok =
+        !value.empty() && value.size() <= 32 && value[0] >= 'a' && value[0] <= 'z' &&
+        value.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string_view::npos;
     if (!ok) {
         return invalid(field,
                        "must be a lower-case letter, then letters, digits or '_' (at most 32)");

@@ -445,9 +445,9 @@ void prepare_circulation_statements(pqxx::connection& connection) {
         connection.prepare(
             name, fmt::format(fmt::runtime(sql), fmt::arg("borrower", borrower),
                               fmt::arg("item", kItemUpsert), fmt::arg("item_record", kItemRecord),
-                              fmt::arg("loan", kLoanColumns),
-                              fmt::arg("hold", kHoldColumns), fmt::arg("fee", kFeeColumns),
-                              fmt::arg("invoice", kInvoiceColumns), fmt::arg("ban", kBanColumns)));
+                              fmt::arg("loan", kLoanColumns), fmt::arg("hold", kHoldColumns),
+                              fmt::arg("fee", kFeeColumns), fmt::arg("invoice", kInvoiceColumns),
+                              fmt::arg("ban", kBanColumns)));
     };
     prepare(kLockBorrower, kLockBorrowerSql);
     prepare(kSummary, kSummarySql);

@@ -128,12 +128,12 @@ void prepare_pin_statements(pqxx::connection& connection) {
     connection.prepare(kView, fmt::format(kViewSql, fmt::arg("borrower", borrower_columns("$4"))));
     connection.prepare(kFind, kFindSql);
     connection.prepare(kSet, kSetSql);
-    connection.prepare(
-        kAttempt, fmt::format(kAttemptSql,
-                              fmt::arg("kiosk", fmt::format(kKioskFailureUpsert, "$12", "$13",
-                                                            "AND NOT EXISTS (SELECT 1 FROM d "
-                                                            "WHERE success)")),
-                              fmt::arg("audit", kAuditInsert)));
+    connection.prepare(kAttempt,
+                       fmt::format(kAttemptSql,
+                                   fmt::arg("kiosk", fmt::format(kKioskFailureUpsert, "$12", "$13",
+                                                                 "AND NOT EXISTS (SELECT 1 FROM d "
+                                                                 "WHERE success)")),
+                                   fmt::arg("audit", kAuditInsert)));
     connection.prepare(
         kUnmatched, fmt::format(kUnmatchedSql,
                                 fmt::arg("kiosk", fmt::format(kKioskFailureUpsert, "$1", "$2", "")),

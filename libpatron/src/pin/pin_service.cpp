@@ -17,7 +17,8 @@ struct PinService::Impl {
     Result<std::optional<Date>> birth_date(const Caller& caller, Operation operation,
                                            PatronId patron) {
         auto tx = context.database.begin();
-        if (auto ok = detail::authorize(caller, operation, patron, tx->patrons(), context.clock.today());
+        if (auto ok =
+                detail::authorize(caller, operation, patron, tx->patrons(), context.clock.today());
             !ok) {
             return tl::unexpected(ok.error());
         }

@@ -65,8 +65,8 @@ struct Register::Impl {
                         std::optional<store::PatronRow> row) {
         const std::optional<PatronId> target = row ? std::optional(row->patron.id) : std::nullopt;
         const Date today = context.clock.today();
-        if (auto ok = detail::check_target(caller, Operation::read_patron, target, tx.patrons(),
-                                           today);
+        if (auto ok =
+                detail::check_target(caller, Operation::read_patron, target, tx.patrons(), today);
             !ok) {
             return tl::unexpected(ok.error());
         }
@@ -238,8 +238,8 @@ Result<Patron> Register::update_contact(const Caller& caller, PatronId id,
 Result<void> Register::record_card_activity(const Caller& caller, PatronId id, Date on) {
     const Date today = impl_->context.clock.today();
     auto tx = impl_->context.database.begin();
-    if (auto ok = detail::authorize(caller, Operation::record_card_activity, id, tx->patrons(),
-                                    today);
+    if (auto ok =
+            detail::authorize(caller, Operation::record_card_activity, id, tx->patrons(), today);
         !ok) {
         return tl::unexpected(ok.error());
     }
@@ -317,8 +317,7 @@ Result<void> Register::set_guardian_consent(const Caller& caller, PatronId ward,
     return {};
 }
 
-Result<void> Register::set_category(const Caller& caller, PatronId id,
-                                    std::string_view category) {
+Result<void> Register::set_category(const Caller& caller, PatronId id, std::string_view category) {
     auto code = detail::code_field("category", category);
     if (!code) return tl::unexpected(code.error());
     auto tx = impl_->context.database.begin();

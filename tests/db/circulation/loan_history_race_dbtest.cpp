@@ -22,8 +22,8 @@ protected:
         auto tx = database_->begin();
         EXPECT_TRUE(tx->loan_history().grant(patron, ConsentMethod::written, clock_.now(), "hs-1"));
         const auto item = Item::make("RACE-1", "Title", "book");
-        const auto loan = tx->circulation().insert_loan(patron, *item, clock_.now(), "desk-1",
-                                                        clock_.today());
+        const auto loan =
+            tx->circulation().insert_loan(patron, *item, clock_.now(), "desk-1", clock_.today());
         tx->commit();
         return loan.value().id;
     }

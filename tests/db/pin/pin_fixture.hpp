@@ -225,7 +225,9 @@ protected:
 
     enum class FeeState { unpaid, paid, cancelled };
     void add_fee(PatronId id, long cents, FeeState state = FeeState::unpaid) {
-        const auto stamp = [&](FeeState s) { return state == s ? "now(), 'staff-1'" : "NULL, NULL"; };
+        const auto stamp = [&](FeeState s) {
+            return state == s ? "now(), 'staff-1'" : "NULL, NULL";
+        };
         sql(fmt::format(
             "INSERT INTO fees (patron_id, kind, amount_cents, created_at, created_by, paid_at, "
             "paid_by, cancelled_at, cancelled_by) VALUES ({}, 'overdue', {}, now(), 'staff-1', "

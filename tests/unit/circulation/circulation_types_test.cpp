@@ -40,9 +40,9 @@ TEST(Item, RefusesBadBarcodesNamingTheField) {
 }
 
 TEST(Item, RefusesBadTitlesNamingTheField) {
-    for (const std::string& title : {std::string(), std::string("   "), std::string(501, 'x'),
-                                    std::string("tab\there"), std::string("bad \xff utf-8"),
-                                    std::string("c1 \xc2\x9b escape")}) {
+    for (const std::string& title :
+         {std::string(), std::string("   "), std::string(501, 'x'), std::string("tab\there"),
+          std::string("bad \xff utf-8"), std::string("c1 \xc2\x9b escape")}) {
         const auto item = Item::make("1", title, "book");
         ASSERT_FALSE(item.has_value());
         EXPECT_EQ(item.error().field, "title");
@@ -51,8 +51,8 @@ TEST(Item, RefusesBadTitlesNamingTheField) {
 }
 
 TEST(Item, RefusesMaterialTypesOutsideTheCodeForm) {
-    for (const std::string& type : std::vector<std::string>{
-             "", "Book", "1book", "_book", "e-book", "book!", std::string(33, 'a'), "*"}) {
+    for (const std::string& type : std::vector<std::string>{"", "Book", "1book", "_book", "e-book",
+                                                            "book!", std::string(33, 'a'), "*"}) {
         SCOPED_TRACE(type);
         const auto item = Item::make("1", "Title", type);
         ASSERT_FALSE(item.has_value());
@@ -82,9 +82,9 @@ TEST(CirculationNames, RoundTrip) {
                       parse_fee_kind);
     expect_round_trip({InvoiceStatus::open, InvoiceStatus::paid, InvoiceStatus::cancelled},
                       parse_invoice_status);
-    expect_round_trip({MessageKind::due_date_reminder, MessageKind::overdue_notice,
-                       MessageKind::hold_ready},
-                      parse_message_kind);
+    expect_round_trip(
+        {MessageKind::due_date_reminder, MessageKind::overdue_notice, MessageKind::hold_ready},
+        parse_message_kind);
     expect_round_trip({MessageStatus::pending, MessageStatus::sent, MessageStatus::failed},
                       parse_message_status);
     expect_round_trip({ConsentMethod::written, ConsentMethod::verbal, ConsentMethod::electronic},
@@ -93,8 +93,10 @@ TEST(CirculationNames, RoundTrip) {
 
 TEST(AddDays, CrossesMonthsYearsAndLeapDays) {
     EXPECT_EQ(add_days(kToday, 28), (Date{year{2026}, December, day{22}}));
-    EXPECT_EQ(add_days(Date{year{2026}, December, day{20}}, 14), (Date{year{2027}, January, day{3}}));
-    EXPECT_EQ(add_days(Date{year{2028}, February, day{28}}, 1), (Date{year{2028}, February, day{29}}));
+    EXPECT_EQ(add_days(Date{year{2026}, December, day{20}}, 14),
+              (Date{year{2027}, January, day{3}}));
+    EXPECT_EQ(add_days(Date{year{2028}, February, day{28}}, 1),
+              (Date{year{2028}, February, day{29}}));
     EXPECT_EQ(add_days(kToday, -24), (Date{year{2026}, October, day{31}}));
 }
 

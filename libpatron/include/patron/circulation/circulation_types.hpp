@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "patron/circulation/borrow_block.hpp"
 #include "patron/clock.hpp"
 #include "patron/domain/patron.hpp"
-#include "patron/circulation/borrow_block.hpp"
 #include "patron/result.hpp"
 
 namespace patron {
@@ -132,7 +132,6 @@ struct CirculationSummary {
     std::vector<BorrowBlock> blocks;  ///< every reason the patron may not borrow now
 };
 
-
 /// The three notices the register sends (one channel each per patron, see NotificationChannels).
 enum class MessageKind { due_date_reminder, overdue_notice, hold_ready };
 enum class MessageStatus { pending, sent, failed };
@@ -150,11 +149,11 @@ struct MessageRecord {
 
 /// The whole current circulation record of a patron, as the desk and self-service show it.
 struct CirculationRecord {
-    std::vector<Loan> loans;        ///< current loans, by due date
-    std::vector<Hold> holds;        ///< placed and ready holds, oldest first
-    std::vector<Fee> fees;          ///< fees neither paid nor cancelled, oldest first
-    std::vector<Invoice> invoices;  ///< open invoices, oldest first
-    std::vector<LoanBan> loan_bans; ///< bans not lifted and not yet ended, by start
+    std::vector<Loan> loans;              ///< current loans, by due date
+    std::vector<Hold> holds;              ///< placed and ready holds, oldest first
+    std::vector<Fee> fees;                ///< fees neither paid nor cancelled, oldest first
+    std::vector<Invoice> invoices;        ///< open invoices, oldest first
+    std::vector<LoanBan> loan_bans;       ///< bans not lifted and not yet ended, by start
     std::vector<MessageRecord> messages;  ///< notices generated for the patron, newest first
 };
 

@@ -24,9 +24,9 @@ struct PatronForm {
     std::string country = "FI";
     std::string email;
     std::vector<std::string> phones;
-    std::string card_number;        ///< required
-    std::string card_expires_on;    ///< ISO date "YYYY-MM-DD"; empty: valid until further notice
-    std::string home_library;       ///< required
+    std::string card_number;      ///< required
+    std::string card_expires_on;  ///< ISO date "YYYY-MM-DD"; empty: valid until further notice
+    std::string home_library;     ///< required
     /// The library's patron category (see Patron::category); empty: "adult" for a person,
     /// "organisation" for an organisation.
     std::string category;

@@ -73,8 +73,7 @@ public:
     /// patron may place holds) and places a hold. Empty when the patron already has an open
     /// (placed or ready) hold on it.
     [[nodiscard]] virtual std::optional<Hold> insert_hold(PatronId patron, const Item& item,
-                                                          TimePoint at,
-                                                          std::string_view actor) = 0;
+                                                          TimePoint at, std::string_view actor) = 0;
     /// A hold in any status, locked until the transaction ends.
     [[nodiscard]] virtual std::optional<Hold> lock_hold(HoldId hold) = 0;
     /// Open holds on the item with `barcode`, oldest first.
