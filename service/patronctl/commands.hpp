@@ -55,6 +55,13 @@ int pin_verify(Session& session, const std::string& card, bool disclose_name);
 /// The patron's circulation counts and totals, and whether they may borrow now.
 int circulation_summary(Session& session, const PatronRef& patron);
 
+/// Adds an API client acting in `role` and prints its token, once.
+int clients_add(Session& session, const std::string& name, const std::string& role);
+/// Lists the API clients, revoked ones included; never a token.
+int clients_list(Session& session);
+/// Revokes a client's token for good.
+int clients_revoke(Session& session, const std::string& name);
+
 /// The main job: embedded database, migrations, key file, the demo register, printed.
 int demo(Session& session);
 

@@ -200,6 +200,28 @@ int run(int argc, char** argv) {
     list->add_option("--limit", limit, "at most this many (1-1000)")->default_str("50");
     on(list, "patron list", [&](Session& s) { return patron_list(s, after, limit); });
 
+    auto* clients_cmd =
+        app.add_subcommand("clients", "API clients of patrond and their bearer tokens (admin)");
+    clients_cmd->require_subcommand(1);
+    std::string client_name, client_role;
+    auto* clients_add_cmd = clients_cmd->add_subcommand(
+        "add", "add a client and print its token, shown only this once");
+    clients_add_cmd->add_option("--name", client_name, "the client's name, e.g. kiosk-3")
+        ->required();
+    clients_add_cmd
+        ->add_option("--role", client_role,
+                     "circulation, home_service, kiosk, billing, dpo or admin")
+        ->required();
+    on(clients_add_cmd, "clients add",
+       [&](Session& s) { return clients_add(s, client_name, client_role); });
+    on(clients_cmd->add_subcommand("list", "list clients, revoked ones too; never a token"),
+       "clients list", [](Session& s) { return clients_list(s); });
+    auto* clients_revoke_cmd =
+        clients_cmd->add_subcommand("revoke", "revoke a client's token for good");
+    clients_revoke_cmd->add_option("--name", client_name, "the client's name")->required();
+    on(clients_revoke_cmd, "clients revoke",
+       [&](Session& s) { return clients_revoke(s, client_name); });
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -20,8 +20,8 @@ constexpr Scope A = Scope::any;
 // guardian or responsible person for those they act for) reads, updates contact data, renews,
 // places and cancels holds and changes the PIN with the old one. Staff set PINs but never learn
 // them. Loan history is for home-service staff and the patron alone: not a guardian, not the
-// DPO, not an administrator.
-constexpr std::array<std::array<Scope, 7>, 26> kTable{{
+// DPO, not an administrator. API clients and their tokens are the administrator's alone.
+constexpr std::array<std::array<Scope, 7>, 27> kTable{{
     /* register_patron      */ {A, N, N, N, N, A, N},
     /* read_patron          */ {A, A, N, A, A, A, O},
     /* list_patrons         */ {A, N, N, N, A, A, N},
@@ -48,9 +48,10 @@ constexpr std::array<std::array<Scope, 7>, 26> kTable{{
     /* send_messages        */ {A, N, N, N, N, A, N},
     /* loan_history_consent */ {N, A, N, N, N, N, S},
     /* read_loan_history    */ {N, A, N, N, N, N, S},
+    /* manage_clients       */ {N, N, N, N, N, A, N},
 }};
 
-constexpr std::array<std::string_view, 26> kOperationNames{"patron.register",
+constexpr std::array<std::string_view, 27> kOperationNames{"patron.register",
                                                            "patron.read",
                                                            "patron.list",
                                                            "patron.update_contact",
@@ -75,7 +76,8 @@ constexpr std::array<std::string_view, 26> kOperationNames{"patron.register",
                                                            "loan_ban.handle",
                                                            "message.send",
                                                            "loan_history.consent",
-                                                           "loan_history.read"};
+                                                           "loan_history.read",
+                                                           "client.manage"};
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include "patron/pg/migrations.hpp"
 #include "pg/audit_repository.hpp"
 #include "pg/circulation_repository.hpp"
+#include "pg/client_repository.hpp"
 #include "pg/connection_pool.hpp"
 #include "pg/errors.hpp"
 #include "pg/loan_history_repository.hpp"
@@ -36,7 +37,8 @@ public:
           pins_(*work_),
           circulation_(*work_),
           messages_(*work_),
-          loan_history_(*work_) {}
+          loan_history_(*work_),
+          clients_(*work_) {}
 
     store::PatronRepository& patrons() override { return patrons_; }
     store::AuditRepository& audit() override { return audit_; }
@@ -44,6 +46,7 @@ public:
     store::CirculationRepository& circulation() override { return circulation_; }
     store::MessageRepository& messages() override { return messages_; }
     store::LoanHistoryRepository& loan_history() override { return loan_history_; }
+    store::ClientRepository& clients() override { return clients_; }
     void commit() override {
         translated("commit", [&] { work_->commit(); });
     }
@@ -57,6 +60,7 @@ private:
     PgCirculationRepository circulation_;
     PgMessageRepository messages_;
     PgLoanHistoryRepository loan_history_;
+    PgClientRepository clients_;
 };
 
 class PgDatabase final : public store::Database {
@@ -69,6 +73,7 @@ public:
               prepare_circulation_statements(connection);
               prepare_message_statements(connection);
               prepare_loan_history_statements(connection);
+              prepare_client_statements(connection);
           }) {}
 
     std::unique_ptr<store::Transaction> begin(store::Atomicity atomicity) override {

@@ -90,6 +90,7 @@ private:
         store::CirculationRepository& circulation() override { return inner_->circulation(); }
         store::MessageRepository& messages() override { return inner_->messages(); }
         store::LoanHistoryRepository& loan_history() override { return inner_->loan_history(); }
+        store::ClientRepository& clients() override { return inner_->clients(); }
         void commit() override {
             inner_->commit();
             const std::lock_guard lock(owner_.mutex_);

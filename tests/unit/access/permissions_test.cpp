@@ -50,6 +50,7 @@ constexpr Operation kOperations[] = {
     Operation::send_messages,
     Operation::loan_history_consent,
     Operation::read_loan_history,
+    Operation::manage_clients,
 };
 
 TEST(RoleName, NamesEveryRoleAndParsesTheNameBack) {

@@ -36,6 +36,7 @@ enum class Operation {
     send_messages,         ///< generate notices and drain the message outbox
     loan_history_consent,  ///< grant or withdraw a loan-history consent
     read_loan_history,     ///< read a home-service customer's loan history
+    manage_clients,        ///< add, list and revoke API clients and their tokens (no patron)
 };
 
 /// On which patrons a role may perform an operation.

@@ -7,6 +7,7 @@
 
 #include "patron/store/audit_repository.hpp"
 #include "patron/store/circulation_repository.hpp"
+#include "patron/store/client_repository.hpp"
 #include "patron/store/patron_repository.hpp"
 #include "patron/store/pin_repository.hpp"
 
@@ -31,6 +32,7 @@ public:
     [[nodiscard]] virtual CirculationRepository& circulation() = 0;
     [[nodiscard]] virtual MessageRepository& messages() = 0;
     [[nodiscard]] virtual LoanHistoryRepository& loan_history() = 0;
+    [[nodiscard]] virtual ClientRepository& clients() = 0;
     /// Makes the work durable (with Atomicity::statement it already is: a no-op).
     /// @throws TransactionConflict (retry the whole unit), DatabaseError
     virtual void commit() = 0;

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <pqxx/pqxx>
+
+#include "patron/store/client_repository.hpp"
+
+namespace patron::pg {
+
+/// Declares the statements PgClientRepository uses on a new connection (prepared lazily).
+void prepare_client_statements(pqxx::connection& connection);
+
+class PgClientRepository final : public store::ClientRepository {
+public:
+    explicit PgClientRepository(pqxx::transaction_base& work) : work_(work) {}
+
+    bool insert(const ClientInfo& client, std::string_view token_hash) override;
+    std::vector<ClientInfo> list() override;
+    store::RevokeOutcome revoke(std::string_view name, TimePoint at,
+                                std::string_view actor) override;
+    std::optional<ClientInfo> authenticate(std::string_view token_hash, TimePoint now,
+                                           TimePoint stale_before) override;
+
+private:
+    pqxx::transaction_base& work_;
+};
+
+}  // namespace patron::pg
