@@ -1,10 +1,6 @@
 #include "audit/chain.hpp"
 
-#include <openssl/evp.h>
-
-#include <memory>
-
-#include "patron/exception.hpp"
+#include "crypto/sha256.hpp"
 
 namespace patron::audit {
 namespace {
@@ -54,14 +50,7 @@ std::string entry_hash(const std::string& prev_hash, std::int64_t seal_no, std::
         put_text(message, event.outcome);
     }
 
-    std::string digest(EVP_MAX_MD_SIZE, '\0');
-    unsigned int length = 0;
-    if (EVP_Digest(message.data(), message.size(), reinterpret_cast<unsigned char*>(digest.data()),
-                   &length, EVP_sha256(), nullptr) != 1) {
-        throw Exception("SHA-256 failed");
-    }
-    digest.resize(length);
-    return digest;
+    return crypto::sha256(message);
 }
 
 }  // namespace patron::audit

@@ -13,6 +13,8 @@ namespace {
 constexpr std::int64_t kMaxFeeCents = 100'000'000;  // 1 000 000 EUR
 constexpr std::size_t kMaxTextBytes = 500;
 
+enum class Settle { pay, cancel };
+
 bool is_open(const Hold& hold) {
     return hold.status == HoldStatus::placed || hold.status == HoldStatus::ready;
 }
@@ -57,6 +59,52 @@ struct Circulation::Impl {
     static void finish(store::Transaction& tx, const AuditEvent& event) {
         tx.audit().append({&event, 1});
         tx.commit();
+    }
+
+    Result<void> settle_fee(const Caller& caller, FeeId id, Settle how) const {
+        if (auto ok = detail::check_caller(caller, Operation::settle_fee); !ok) return ok;
+        auto tx = context.database.begin();
+        auto& circulation = tx->circulation();
+        const auto fee = circulation.lock_fee(id);
+        const auto target = fee ? std::optional(fee->patron) : std::nullopt;
+        if (auto ok = check_target(caller, Operation::settle_fee, target, *tx); !ok) return ok;
+        if (!fee) return no_such("fee");
+        if (fee->paid_at || fee->cancelled_at) {
+            return fail(ErrorCode::conflict, "fee", "the fee is already settled");
+        }
+        if (fee->invoice) {
+            return fail(ErrorCode::conflict, "fee", "the fee is on an open invoice: settle that");
+        }
+        if (how == Settle::pay) {
+            circulation.pay_fee(id, context.clock.now(), caller.actor);
+        } else {
+            circulation.cancel_fee(id, context.clock.now(), caller.actor);
+        }
+        finish(*tx, event(caller, Operation::settle_fee, fee->patron, {"fees"}));
+        return {};
+    }
+
+    Result<void> settle_invoice(const Caller& caller, InvoiceId id, Settle how) const {
+        if (auto ok = detail::check_caller(caller, Operation::handle_invoices); !ok) return ok;
+        auto tx = context.database.begin();
+        auto& circulation = tx->circulation();
+        const auto invoice = circulation.lock_invoice(id);
+        const auto target = invoice ? std::optional(invoice->patron) : std::nullopt;
+        if (auto ok = check_target(caller, Operation::handle_invoices, target, *tx); !ok) {
+            return ok;
+        }
+        if (!invoice) return no_such("invoice");
+        if (invoice->status != InvoiceStatus::open) {
+            return fail(ErrorCode::conflict, "invoice", "the invoice is closed");
+        }
+        if (how == Settle::pay) {
+            circulation.pay_invoice(id, context.clock.now(), caller.actor);
+        } else {
+            circulation.cancel_invoice(id, context.clock.now(), caller.actor);
+        }
+        finish(*tx,
+               event(caller, Operation::handle_invoices, invoice->patron, {"invoices", "fees"}));
+        return {};
     }
 };
 
@@ -260,78 +308,12 @@ Result<Fee> Circulation::charge_fee(const Caller& caller, PatronId patron, FeeKi
     return std::move(*fee);
 }
 
-namespace {
-
-enum class Settle { pay, cancel };
-
-Result<void> settle_fee(const Context& context, const Caller& caller, FeeId id, Settle how) {
-    if (auto ok = detail::check_caller(caller, Operation::settle_fee); !ok) return ok;
-    auto tx = context.database.begin();
-    auto& circulation = tx->circulation();
-    const auto fee = circulation.lock_fee(id);
-    const auto target = fee ? std::optional(fee->patron) : std::nullopt;
-    if (auto ok = detail::check_target(caller, Operation::settle_fee, target, tx->patrons(),
-                                       context.clock.today());
-        !ok) {
-        return ok;
-    }
-    if (!fee) return no_such("fee");
-    if (fee->paid_at || fee->cancelled_at) {
-        return fail(ErrorCode::conflict, "fee", "the fee is already settled");
-    }
-    if (fee->invoice) {
-        return fail(ErrorCode::conflict, "fee", "the fee is on an open invoice: settle that");
-    }
-    const TimePoint now = context.clock.now();
-    if (how == Settle::pay) {
-        circulation.pay_fee(id, now, caller.actor);
-    } else {
-        circulation.cancel_fee(id, now, caller.actor);
-    }
-    const AuditEvent e =
-        detail::audit_event(context.clock, caller, Operation::settle_fee, fee->patron, {"fees"});
-    tx->audit().append({&e, 1});
-    tx->commit();
-    return {};
-}
-
-Result<void> settle_invoice(const Context& context, const Caller& caller, InvoiceId id,
-                            Settle how) {
-    if (auto ok = detail::check_caller(caller, Operation::handle_invoices); !ok) return ok;
-    auto tx = context.database.begin();
-    auto& circulation = tx->circulation();
-    const auto invoice = circulation.lock_invoice(id);
-    const auto target = invoice ? std::optional(invoice->patron) : std::nullopt;
-    if (auto ok = detail::check_target(caller, Operation::handle_invoices, target, tx->patrons(),
-                                       context.clock.today());
-        !ok) {
-        return ok;
-    }
-    if (!invoice) return no_such("invoice");
-    if (invoice->status != InvoiceStatus::open) {
-        return fail(ErrorCode::conflict, "invoice", "the invoice is closed");
-    }
-    const TimePoint now = context.clock.now();
-    if (how == Settle::pay) {
-        circulation.pay_invoice(id, now, caller.actor);
-    } else {
-        circulation.cancel_invoice(id, now, caller.actor);
-    }
-    const AuditEvent e = detail::audit_event(context.clock, caller, Operation::handle_invoices,
-                                             invoice->patron, {"invoices", "fees"});
-    tx->audit().append({&e, 1});
-    tx->commit();
-    return {};
-}
-
-}  // namespace
-
 Result<void> Circulation::pay_fee(const Caller& caller, FeeId fee) {
-    return settle_fee(impl_->context, caller, fee, Settle::pay);
+    return impl_->settle_fee(caller, fee, Settle::pay);
 }
 
 Result<void> Circulation::cancel_fee(const Caller& caller, FeeId fee) {
-    return settle_fee(impl_->context, caller, fee, Settle::cancel);
+    return impl_->settle_fee(caller, fee, Settle::cancel);
 }
 
 Result<Invoice> Circulation::create_invoice(const Caller& caller, PatronId patron) {
@@ -355,11 +337,11 @@ Result<Invoice> Circulation::create_invoice(const Caller& caller, PatronId patro
 }
 
 Result<void> Circulation::pay_invoice(const Caller& caller, InvoiceId invoice) {
-    return settle_invoice(impl_->context, caller, invoice, Settle::pay);
+    return impl_->settle_invoice(caller, invoice, Settle::pay);
 }
 
 Result<void> Circulation::cancel_invoice(const Caller& caller, InvoiceId invoice) {
-    return settle_invoice(impl_->context, caller, invoice, Settle::cancel);
+    return impl_->settle_invoice(caller, invoice, Settle::cancel);
 }
 
 Result<LoanBan> Circulation::set_loan_ban(const Caller& caller, PatronId patron,

@@ -1,17 +1,15 @@
 #include "patron/clients/api_clients.hpp"
 
 #include <fmt/format.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 
 #include "access/authorization.hpp"
+#include "crypto/base64.hpp"
+#include "crypto/sha256.hpp"
 #include "patron/access/permissions.hpp"
-#include "patron/exception.hpp"
+#include "patron/crypto/secret_bytes.hpp"
 
 namespace patron {
 namespace {
@@ -49,33 +47,10 @@ bool well_formed(std::string_view token) {
 
 // A fresh token: 256 bits from OpenSSL's CSPRNG, base64url (RFC 4648 §5) without padding.
 std::string new_token() {
-    std::array<unsigned char, kTokenBytes> random{};
-    if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) {
-        throw Exception("no random bytes for a client token");
-    }
-    std::string encoded(4 * ((kTokenBytes + 2) / 3) + 1, '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()), random.data(),
-                                  static_cast<int>(random.size()));
-    OPENSSL_cleanse(random.data(), random.size());
-    encoded.resize(static_cast<std::size_t>(n));
-    while (!encoded.empty() && encoded.back() == '=') encoded.pop_back();
-    std::replace(encoded.begin(), encoded.end(), '+', '-');
-    std::replace(encoded.begin(), encoded.end(), '/', '_');
-    std::string token(kTokenPrefix);
-    token += encoded;
-    OPENSSL_cleanse(encoded.data(), encoded.size());
-    return token;
-}
-
-// SHA-256 of the whole token, prefix included: 32 bytes.
-std::string token_hash(std::string_view token) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int length = 0;
-    if (EVP_Digest(token.data(), token.size(), digest.data(), &length, EVP_sha256(), nullptr) !=
-        1) {
-        throw Exception("SHA-256 failed");
-    }
-    return {reinterpret_cast<const char*>(digest.data()), length};
+    const SecretBytes random = SecretBytes::random(kTokenBytes);
+    const auto& bytes = random.bytes();
+    return std::string(kTokenPrefix) +
+           crypto::base64url_unpadded({reinterpret_cast<const char*>(bytes.data()), bytes.size()});
 }
 
 }  // namespace
@@ -112,7 +87,7 @@ Result<NewClient> ApiClients::add(const Caller& caller, std::string_view name, R
                              .created_by = caller.actor},
                     .token = new_token()};
     auto tx = impl_->context.database.begin();
-    if (!tx->clients().insert(added.info, token_hash(added.token))) {
+    if (!tx->clients().insert(added.info, crypto::sha256(added.token))) {
         // Also when the holder was revoked: its audit entries must keep meaning one client.
         return fail(ErrorCode::conflict, "name", "a client of this name exists or existed");
     }
@@ -153,7 +128,7 @@ std::optional<Caller> ApiClients::authenticate(std::string_view token, std::stri
     const TimePoint now = impl_->context.clock.now();
     auto tx = impl_->context.database.begin(store::Atomicity::statement);
     const auto client =
-        tx->clients().authenticate(token_hash(token), now, now - kLastUsedResolution);
+        tx->clients().authenticate(crypto::sha256(token), now, now - kLastUsedResolution);
     if (!client) return std::nullopt;
     return Caller{client->name, client->role, std::string(purpose), std::nullopt};
 }
