@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdlib>
 #include <type_traits>
 
@@ -18,9 +19,9 @@ namespace {
 // misspelt url would otherwise run the register on the embedded database).
 struct Section {
     std::string_view name;
-    std::array<std::string_view, 7> keys;  // unused places empty
+    std::array<std::string_view, 11> keys;  // unused places empty
 };
-constexpr std::array<Section, 5> kSections{{
+constexpr std::array<Section, 7> kSections{{
     {"database", {"url", "pool_size"}},
     {"paths", {"data_dir", "key_file"}},
     {"pin",
@@ -30,6 +31,13 @@ constexpr std::array<Section, 5> kSections{{
     {"circulation",
      {"fee_limit_cents", "hold_pickup_days", "reminder_days_before", "overdue_notice_days_after",
       "invoice_due_days"}},
+    {"http",
+     {"address", "port", "tls_certificate", "tls_key", "max_connections", "idle_timeout_seconds",
+      "threads", "max_body_bytes", "max_header_bytes", "request_timeout_seconds",
+      "session_minutes"}},
+    {"sip2",
+     {"enabled", "address", "port", "tls_certificate", "tls_key", "max_connections",
+      "idle_timeout_seconds", "max_message_bytes", "encoding", "disclose_name"}},
 }};
 
 std::filesystem::path default_data_dir(const EnvLookup& env) {
@@ -59,7 +67,9 @@ void read_file(Config& config, const std::filesystem::path& file) {
         const auto known = std::find_if(kSections.begin(), kSections.end(),
                                         [&](const Section& s) { return s.name == name; });
         if (known == kSections.end()) {
-            throw bad(name, "unknown section (known: database, paths, pin, kiosk)");
+            throw bad(name,
+                      "unknown section (known: database, paths, pin, kiosk, circulation, http, "
+                      "sip2)");
         }
         const toml::table* table = value.as_table();
         if (table == nullptr) throw bad(name, "must be a section [" + std::string(name) + "]");
@@ -126,6 +136,74 @@ void read_file(Config& config, const std::filesystem::path& file) {
     integer("circulation", "overdue_notice_days_after", 0, 365,
             circulation.overdue_notice_days_after);
     integer("circulation", "invoice_due_days", 1, 365, circulation.invoice_due_days);
+
+    const auto string = [&](std::string_view section, std::string_view key, auto& target) {
+        const auto node = root[section][key];
+        if (!node) return;
+        if (!node.is_string()) throw bad(fmt::format("{}.{}", section, key), "must be a string");
+        target = *node.template value<std::string>();
+    };
+    const auto boolean = [&](std::string_view section, std::string_view key, bool& target) {
+        const auto node = root[section][key];
+        if (!node) return;
+        if (!node.is_boolean()) throw bad(fmt::format("{}.{}", section, key), "must be a boolean");
+        target = *node.template value<bool>();
+    };
+    const auto seconds = [&](std::string_view section, std::string_view key, std::int64_t low,
+                             std::int64_t high, std::chrono::seconds& target) {
+        std::int64_t n = target.count();
+        integer(section, key, low, high, n);
+        target = std::chrono::seconds{n};
+    };
+    const auto listener = [&](std::string_view section, ListenerSettings& l) {
+        string(section, "address", l.address);
+        integer(section, "port", 0, 65535, l.port);
+        string(section, "tls_certificate", l.tls_certificate);
+        string(section, "tls_key", l.tls_key);
+        integer(section, "max_connections", 1, 100'000, l.max_connections);
+        seconds(section, "idle_timeout_seconds", 1, 24 * 3600, l.idle_timeout);
+        if (l.tls_certificate.empty() != l.tls_key.empty()) {
+            throw bad(fmt::format("{}.tls_key", section),
+                      "tls_certificate and tls_key go together");
+        }
+    };
+
+    HttpSettings& http = config.http;
+    listener("http", http.listener);
+    integer("http", "threads", 1, 256, http.threads);
+    integer("http", "max_body_bytes", 1024, 64 * 1024 * 1024, http.max_body_bytes);
+    integer("http", "max_header_bytes", 1024, 1024 * 1024, http.max_header_bytes);
+    seconds("http", "request_timeout_seconds", 1, 3600, http.request_timeout);
+    std::int64_t session_minutes = http.session_lifetime.count() / 60;
+    integer("http", "session_minutes", 1, 24 * 60, session_minutes);
+    http.session_lifetime = std::chrono::minutes{session_minutes};
+
+    Sip2Settings& sip2 = config.sip2;
+    boolean("sip2", "enabled", sip2.enabled);
+    listener("sip2", sip2.listener);
+    integer("sip2", "max_message_bytes", 64, 64 * 1024, sip2.max_message_bytes);
+    boolean("sip2", "disclose_name", sip2.disclose_name);
+    std::string encoding = sip2.encoding == Sip2Encoding::utf8 ? "utf-8" : "cp850";
+    string("sip2", "encoding", encoding);
+    if (encoding == "cp850") {
+        sip2.encoding = Sip2Encoding::cp850;
+    } else if (encoding == "utf-8") {
+        sip2.encoding = Sip2Encoding::utf8;
+    } else {
+        throw bad("sip2.encoding", "must be \"cp850\" or \"utf-8\"");
+    }
+}
+
+// A listening port from the environment: 0-65535.
+void port_override(const EnvLookup& env, const char* name, std::uint16_t& port) {
+    const auto text = env(name);
+    if (!text || text->empty()) return;
+    unsigned value = 0;
+    const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (error != std::errc{} || end != text->data() + text->size() || value > 65535) {
+        throw ConfigError(fmt::format("environment {}: must be a port number 0-65535", name));
+    }
+    port = static_cast<std::uint16_t>(value);
 }
 
 }  // namespace
@@ -142,6 +220,8 @@ Config load_config(const std::optional<std::filesystem::path>& file, const EnvLo
     if (auto url = env("DATABASE_URL"); url && !url->empty()) config.database_url = *url;
     if (auto dir = env("PATRON_DATA_DIR"); dir && !dir->empty()) config.data_dir = *dir;
     if (auto key = env("PATRON_KEY_FILE"); key && !key->empty()) config.key_file = *key;
+    port_override(env, "PATRON_HTTP_PORT", config.http.listener.port);
+    port_override(env, "PATRON_SIP2_PORT", config.sip2.listener.port);
     if (config.data_dir.empty()) config.data_dir = default_data_dir(env);
     config.data_dir = std::filesystem::absolute(config.data_dir);
     if (config.key_file.empty()) config.key_file = config.data_dir / "keys.toml";

@@ -3,28 +3,12 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "common/patron_json.hpp"
 #include "patron/clients/api_clients.hpp"
 #include "patron/domain/date.hpp"
 #include "patronctl/commands.hpp"
 
 namespace patron::cli {
-namespace {
-
-nlohmann::json optional_time(const std::optional<TimePoint>& at) {
-    return at ? nlohmann::json(to_iso(*at)) : nlohmann::json(nullptr);
-}
-
-nlohmann::json to_json(const ClientInfo& c) {
-    return {{"name", c.name},
-            {"role", to_string(c.role)},
-            {"created_at", to_iso(c.created_at)},
-            {"created_by", c.created_by},
-            {"revoked_at", optional_time(c.revoked_at)},
-            {"revoked_by", c.revoked_by ? nlohmann::json(*c.revoked_by) : nlohmann::json(nullptr)},
-            {"last_used_at", optional_time(c.last_used_at)}};
-}
-
-}  // namespace
 
 int clients_add(Session& session, const std::string& name, const std::string& role_name) {
     const auto role = parse_role(role_name);
@@ -56,7 +40,7 @@ int clients_list(Session& session) {
     if (!all) return refused(all.error());
     if (session.options().json) {
         auto items = nlohmann::json::array();
-        for (const auto& c : *all) items.push_back(to_json(c));
+        for (const auto& c : *all) items.push_back(service::to_json(c));
         std::cout << nlohmann::json{{"clients", items}}.dump(2) << "\n";
         return kOk;
     }

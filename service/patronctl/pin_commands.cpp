@@ -3,6 +3,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "common/patron_json.hpp"
 #include "patron/domain/date.hpp"
 #include "patron/kiosk/kiosk_verifier.hpp"
 #include "patron/pin/pin_service.hpp"
@@ -40,15 +41,7 @@ int pin_verify(Session& session, const std::string& card, bool disclose_name) {
     std::vector<std::string> blocks;
     for (const auto block : answer->blocks) blocks.emplace_back(to_string(block));
     if (session.options().json) {
-        nlohmann::json j{{"outcome", to_string(answer->outcome)},
-                         {"card_known", answer->card_known},
-                         {"pin_ok", answer->pin_ok},
-                         {"may_borrow", answer->may_borrow},
-                         {"blocks", blocks}};
-        if (answer->display_name) j["display_name"] = *answer->display_name;
-        if (answer->locked_until) j["locked_until"] = to_iso(*answer->locked_until);
-        if (answer->retry_after) j["retry_after_seconds"] = answer->retry_after->count();
-        std::cout << j.dump(2) << "\n";
+        std::cout << service::to_json(*answer).dump(2) << "\n";
     } else {
         std::cout << fmt::format("outcome     {}\n", to_string(answer->outcome));
         if (answer->pin_ok) {

@@ -12,6 +12,8 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "patron/exception.hpp"
 #include "support/temp_dir.hpp"
@@ -338,6 +340,102 @@ TEST(LoadConfig, RefusesPathsThatAreNotStrings) {
     EXPECT_TRUE(contains(data_dir, "paths.data_dir")) << data_dir;
     const std::string key_file = refusal(dir.file("b.toml", "[paths]\nkey_file = [\"/k\"]\n"));
     EXPECT_TRUE(contains(key_file, "paths.key_file")) << key_file;
+}
+
+TEST(LoadConfig, ReadsTheDaemonSections) {
+    TempDir dir;
+    const fs::path file = dir.file("patron.toml",
+                                   "[http]\n"
+                                   "address = \"0.0.0.0\"\n"
+                                   "port = 8443\n"
+                                   "tls_certificate = \"/etc/patron/cert.pem\"\n"
+                                   "tls_key = \"/etc/patron/key.pem\"\n"
+                                   "max_connections = 50\n"
+                                   "idle_timeout_seconds = 20\n"
+                                   "threads = 4\n"
+                                   "max_body_bytes = 4096\n"
+                                   "max_header_bytes = 2048\n"
+                                   "request_timeout_seconds = 5\n"
+                                   "session_minutes = 30\n"
+                                   "[sip2]\n"
+                                   "enabled = false\n"
+                                   "port = 6101\n"
+                                   "max_connections = 7\n"
+                                   "idle_timeout_seconds = 90\n"
+                                   "max_message_bytes = 512\n"
+                                   "encoding = \"utf-8\"\n"
+                                   "disclose_name = true\n");
+    const Config config = load_config(file, kNoEnv);
+    EXPECT_EQ(config.http.listener.address, "0.0.0.0");
+    EXPECT_EQ(config.http.listener.port, 8443);
+    EXPECT_TRUE(config.http.listener.tls());
+    EXPECT_EQ(config.http.listener.tls_key, "/etc/patron/key.pem");
+    EXPECT_EQ(config.http.listener.max_connections, 50U);
+    EXPECT_EQ(config.http.listener.idle_timeout, std::chrono::seconds(20));
+    EXPECT_EQ(config.http.threads, 4U);
+    EXPECT_EQ(config.http.max_body_bytes, 4096U);
+    EXPECT_EQ(config.http.max_header_bytes, 2048U);
+    EXPECT_EQ(config.http.request_timeout, std::chrono::seconds(5));
+    EXPECT_EQ(config.http.session_lifetime, std::chrono::minutes(30));
+    EXPECT_FALSE(config.sip2.enabled);
+    EXPECT_EQ(config.sip2.listener.address, "127.0.0.1");
+    EXPECT_EQ(config.sip2.listener.port, 6101);
+    EXPECT_FALSE(config.sip2.listener.tls());
+    EXPECT_EQ(config.sip2.listener.max_connections, 7U);
+    EXPECT_EQ(config.sip2.listener.idle_timeout, std::chrono::seconds(90));
+    EXPECT_EQ(config.sip2.max_message_bytes, 512U);
+    EXPECT_EQ(config.sip2.encoding, Sip2Encoding::utf8);
+    EXPECT_TRUE(config.sip2.disclose_name);
+}
+
+TEST(LoadConfig, DaemonDefaultsListenOnLoopback) {
+    const Config config = load_config(std::nullopt, kNoEnv);
+    EXPECT_EQ(config.http.listener.address, "127.0.0.1");
+    EXPECT_EQ(config.http.listener.port, 8080);
+    EXPECT_FALSE(config.http.listener.tls());
+    EXPECT_TRUE(config.sip2.enabled);
+    EXPECT_EQ(config.sip2.listener.port, 6001);
+    EXPECT_EQ(config.sip2.encoding, Sip2Encoding::cp850);
+    EXPECT_FALSE(config.sip2.disclose_name);
+}
+
+TEST(LoadConfig, RefusesBadDaemonValues) {
+    TempDir dir;
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"[http]\nport = 65536\n", "http.port"},
+        {"[http]\nport = \"8080\"\n", "http.port"},
+        {"[http]\nthreads = 0\n", "http.threads"},
+        {"[http]\nmax_body_bytes = 10\n", "http.max_body_bytes"},
+        {"[http]\ntls_certificate = \"/c.pem\"\n", "http.tls_key"},
+        {"[http]\naddress = 127\n", "http.address"},
+        {"[sip2]\nencoding = \"latin1\"\n", "sip2.encoding"},
+        {"[sip2]\nenabled = \"yes\"\n", "sip2.enabled"},
+        {"[sip2]\nmax_message_bytes = 10\n", "sip2.max_message_bytes"},
+        {"[sip2]\nlisten = 1\n", "sip2.listen"},
+    };
+    for (const auto& [text, key] : cases) {
+        SCOPED_TRACE(key);
+        const std::string message = refusal(dir.file("patron.toml", text));
+        EXPECT_TRUE(contains(message, key)) << message;
+    }
+}
+
+TEST(LoadConfig, PortsFromTheEnvironment) {
+    const Config config = load_config(std::nullopt, env_of({{"HOME", "/home/tester"},
+                                                            {"PATRON_HTTP_PORT", "0"},
+                                                            {"PATRON_SIP2_PORT", "7001"}}));
+    EXPECT_EQ(config.http.listener.port, 0);
+    EXPECT_EQ(config.sip2.listener.port, 7001);
+    for (const char* bad : {"70000", "-1", "80x", " 80"}) {
+        SCOPED_TRACE(bad);
+        try {
+            (void)load_config(std::nullopt,
+                              env_of({{"HOME", "/home/tester"}, {"PATRON_HTTP_PORT", bad}}));
+            ADD_FAILURE() << "accepted";
+        } catch (const ConfigError& e) {
+            EXPECT_TRUE(contains(e.what(), "PATRON_HTTP_PORT")) << e.what();
+        }
+    }
 }
 
 }  // namespace

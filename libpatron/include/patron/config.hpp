@@ -9,6 +9,7 @@
 #include <string>
 
 #include "patron/circulation/circulation_settings.hpp"
+#include "patron/daemon_settings.hpp"
 #include "patron/kiosk/kiosk_settings.hpp"
 #include "patron/pin/pin_settings.hpp"
 
@@ -41,8 +42,32 @@ namespace patron {
 /// reminder_days_before = 2    # due-date reminder this many days before the due date
 /// overdue_notice_days_after = 1
 /// invoice_due_days = 14
+/// [http]                      # patrond's HTTP API
+/// address = "127.0.0.1"
+/// port = 8080
+/// tls_certificate = "/etc/patron/tls/cert.pem"     # with tls_key: HTTPS only (TLS 1.2+)
+/// tls_key = "/etc/patron/tls/key.pem"
+/// max_connections = 1024
+/// idle_timeout_seconds = 60
+/// threads = 8
+/// max_body_bytes = 65536
+/// max_header_bytes = 8192
+/// request_timeout_seconds = 30
+/// session_minutes = 15        # web-library sessions
+/// [sip2]                      # patrond's SIP2 endpoint for kiosks
+/// enabled = true
+/// address = "127.0.0.1"
+/// port = 6001
+/// tls_certificate = ""        # with tls_key: SIP2 over TLS
+/// tls_key = ""
+/// max_connections = 256
+/// idle_timeout_seconds = 300
+/// max_message_bytes = 4096
+/// encoding = "cp850"          # or "utf-8"
+/// disclose_name = false       # AE personal name after a correct PIN
 /// @endcode
-/// Environment overrides: DATABASE_URL, PATRON_DATA_DIR, PATRON_KEY_FILE.
+/// Environment overrides: DATABASE_URL, PATRON_DATA_DIR, PATRON_KEY_FILE, PATRON_HTTP_PORT,
+/// PATRON_SIP2_PORT.
 struct Config {
     std::optional<std::string> database_url;  ///< may hold a password: print redacted
     std::size_t pool_size = 8;
@@ -51,6 +76,8 @@ struct Config {
     PinSettings pin;
     KioskSettings kiosk;
     CirculationSettings circulation;
+    HttpSettings http;  ///< patrond only
+    Sip2Settings sip2;  ///< patrond only
 
     /// Where the embedded cluster lives: `<data_dir>/postgresql`.
     [[nodiscard]] std::filesystem::path embedded_dir() const { return data_dir / "postgresql"; }

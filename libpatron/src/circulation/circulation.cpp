@@ -387,6 +387,19 @@ Result<void> Circulation::lift_loan_ban(const Caller& caller, LoanBanId id) {
     return {};
 }
 
+Result<ItemStatus> Circulation::item_status(const Caller& caller, std::string_view barcode) {
+    if (auto ok = detail::authorize(caller, Operation::checkout); !ok) {
+        return refused<ItemStatus>(ok);
+    }
+    const auto code = Item::parse_barcode(barcode);
+    if (!code) return tl::unexpected(code.error());
+    auto tx = impl_->context.database.begin(store::Atomicity::statement);
+    auto status = tx->circulation().item_status(*code);
+    tx->commit();
+    if (!status) return fail(ErrorCode::not_found, "barcode", "no such item");
+    return std::move(*status);
+}
+
 Result<CirculationRecord> Circulation::record(const Caller& caller, PatronId patron) {
     if (auto ok = detail::check_caller(caller, Operation::read_circulation); !ok) {
         return refused<CirculationRecord>(ok);

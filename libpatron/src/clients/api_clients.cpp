@@ -2,22 +2,16 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <chrono>
 
 #include "access/authorization.hpp"
-#include "crypto/base64.hpp"
-#include "crypto/sha256.hpp"
+#include "clients/token.hpp"
 #include "patron/access/permissions.hpp"
-#include "patron/crypto/secret_bytes.hpp"
 
 namespace patron {
 namespace {
 
 constexpr std::string_view kTokenPrefix = "pt_";
-constexpr std::size_t kTokenBytes = 32;
-// base64url of 32 bytes without padding.
-constexpr std::size_t kTokenLength = kTokenPrefix.size() + (kTokenBytes * 4 + 2) / 3;
 constexpr std::size_t kMaxNameLength = 64;
 // A client's last use is recorded to the minute: finer would cost a write per request.
 constexpr auto kLastUsedResolution = std::chrono::minutes(1);
@@ -34,23 +28,6 @@ bool valid_name(std::string_view name) {
         if (!name_char(name[i], i == 0)) return false;
     }
     return true;
-}
-
-bool well_formed(std::string_view token) {
-    if (token.size() != kTokenLength || !token.starts_with(kTokenPrefix)) return false;
-    return std::all_of(token.begin() + static_cast<std::ptrdiff_t>(kTokenPrefix.size()),
-                       token.end(), [](char c) {
-                           return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                                  (c >= '0' && c <= '9') || c == '-' || c == '_';
-                       });
-}
-
-// A fresh token: 256 bits from OpenSSL's CSPRNG, base64url (RFC 4648 §5) without padding.
-std::string new_token() {
-    const SecretBytes random = SecretBytes::random(kTokenBytes);
-    const auto& bytes = random.bytes();
-    return std::string(kTokenPrefix) +
-           crypto::base64url_unpadded({reinterpret_cast<const char*>(bytes.data()), bytes.size()});
 }
 
 }  // namespace
@@ -81,13 +58,14 @@ Result<NewClient> ApiClients::add(const Caller& caller, std::string_view name, R
     if (role == Role::patron) {
         return invalid("role", "patrons log in with card number and PIN, not with a token");
     }
+    detail::IssuedToken issued = detail::issue_token(kTokenPrefix);
     NewClient added{.info = {.name = std::string(name),
                              .role = role,
                              .created_at = impl_->context.clock.now(),
                              .created_by = caller.actor},
-                    .token = new_token()};
+                    .token = std::move(issued.token)};
     auto tx = impl_->context.database.begin();
-    if (!tx->clients().insert(added.info, crypto::sha256(added.token))) {
+    if (!tx->clients().insert(added.info, issued.hash)) {
         // Also when the holder was revoked: its audit entries must keep meaning one client.
         return fail(ErrorCode::conflict, "name", "a client of this name exists or existed");
     }
@@ -124,11 +102,11 @@ Result<void> ApiClients::revoke(const Caller& caller, std::string_view name) {
 
 std::optional<Caller> ApiClients::authenticate(std::string_view token, std::string_view purpose) {
     // A malformed token cannot match a stored hash: no database round trip for it.
-    if (!well_formed(token)) return std::nullopt;
+    if (!detail::well_formed_token(token, kTokenPrefix)) return std::nullopt;
     const TimePoint now = impl_->context.clock.now();
     auto tx = impl_->context.database.begin(store::Atomicity::statement);
     const auto client =
-        tx->clients().authenticate(crypto::sha256(token), now, now - kLastUsedResolution);
+        tx->clients().authenticate(detail::token_hash(token), now, now - kLastUsedResolution);
     if (!client) return std::nullopt;
     return Caller{client->name, client->role, std::string(purpose), std::nullopt};
 }

@@ -79,6 +79,8 @@ Result<KioskAnswer> KioskVerifier::verify(const Caller& kiosk, std::string_view 
     }
     const auto card = CardNumber::parse(card_number);
     if (!card) return tl::unexpected(card.error());
+    // No PIN is not a wrong PIN: a kiosk polling a card without one must not lock it.
+    if (pin_text.empty()) return invalid("pin", "a PIN is required");
     const Pin pin = Pin::entered(pin_text);
     const TimePoint now = impl_->context.clock.now();
     const Date today = impl_->context.clock.today();
@@ -134,6 +136,7 @@ Result<KioskAnswer> KioskVerifier::verify(const Caller& kiosk, std::string_view 
     answer.locked_until = result.locked_until;
     if (result.outcome == detail::PinOutcome::verified) {
         answer.pin_ok = true;
+        answer.patron = borrower->id;
         answer.blocks = detail::borrow_blocks(*borrower, impl_->circulation, now, today);
         answer.may_borrow = answer.blocks.empty();
         if (profile.disclose_name && !restricted) answer.display_name = display_name(*borrower);

@@ -20,6 +20,7 @@ constexpr const char* kLockLoanOfItem = "circulation_lock_loan_of_item";
 constexpr const char* kRenewLoan = "circulation_renew_loan";
 constexpr const char* kReturnLoan = "circulation_return_loan";
 constexpr const char* kLoans = "circulation_loans";
+constexpr const char* kItemStatus = "circulation_item_status";
 constexpr const char* kInsertHold = "circulation_insert_hold";
 constexpr const char* kLockHold = "circulation_lock_hold";
 constexpr const char* kOpenHoldsOnItem = "circulation_open_holds_on_item";
@@ -177,6 +178,16 @@ constexpr const char* kLoansSql = R"(
 SELECT {loan} FROM loans l JOIN items i ON i.id = l.item_id
 WHERE l.patron_id = $1 AND l.returned_at IS NULL
 ORDER BY l.due_on, l.id
+)";
+
+// The current loan through loans_item_on_loan, the holds through holds_item_open.
+constexpr const char* kItemStatusSql = R"(
+SELECT i.barcode, i.title, i.material_type, to_char(l.due_on, 'YYYY-MM-DD'), h.open, h.ready
+FROM items i
+LEFT JOIN loans l ON l.item_id = i.id AND l.returned_at IS NULL
+CROSS JOIN LATERAL (SELECT count(*) AS open, count(*) FILTER (WHERE status = 'ready') > 0 AS ready
+                    FROM holds WHERE item_id = i.id AND status IN ('placed', 'ready')) h
+WHERE i.barcode = $1
 )";
 
 // One open hold per patron and item (holds_one_open_per_patron_item).
@@ -458,6 +469,7 @@ void prepare_circulation_statements(pqxx::connection& connection) {
     prepare(kRenewLoan, kRenewLoanSql);
     prepare(kReturnLoan, kReturnLoanSql);
     prepare(kLoans, kLoansSql);
+    prepare(kItemStatus, kItemStatusSql);
     prepare(kInsertHold, kInsertHoldSql);
     prepare(kLockHold, kLockHoldSql);
     prepare(kOpenHoldsOnItem, kOpenHoldsOnItemSql);
@@ -561,6 +573,18 @@ bool PgCirculationRepository::return_loan(LoanId loan, TimePoint at, std::string
 std::vector<Loan> PgCirculationRepository::loans(PatronId patron) {
     return translated("circulation loans", [&] {
         return all<Loan>(work_.exec_prepared(kLoans, patron.value), read_loan);
+    });
+}
+
+std::optional<ItemStatus> PgCirculationRepository::item_status(std::string_view barcode) {
+    return translated("circulation item status", [&]() -> std::optional<ItemStatus> {
+        const auto result = work_.exec_prepared(kItemStatus, std::string(barcode));
+        if (result.empty()) return std::nullopt;
+        const pqxx::row r = result[0];
+        return ItemStatus{.item = read_item(r, 0),
+                          .due_on = optional_date(r[3]),
+                          .holds = r[4].as<int>(),
+                          .on_hold_shelf = r[5].as<bool>()};
     });
 }
 

@@ -24,6 +24,7 @@ public:
     void renew_loan(LoanId loan, Date due_on) override;
     bool return_loan(LoanId loan, TimePoint at, std::string_view actor) override;
     std::vector<Loan> loans(PatronId patron) override;
+    std::optional<ItemStatus> item_status(std::string_view barcode) override;
 
     std::optional<Hold> insert_hold(PatronId patron, const Item& item, TimePoint at,
                                     std::string_view actor) override;

@@ -11,6 +11,10 @@ constexpr const char* kInsert = "client_insert";
 constexpr const char* kList = "client_list";
 constexpr const char* kRevoke = "client_revoke";
 constexpr const char* kAuthenticate = "client_authenticate";
+constexpr const char* kSessionInsert = "session_insert";
+constexpr const char* kSessionFind = "session_find";
+constexpr const char* kSessionDelete = "session_delete";
+constexpr const char* kSessionsExpire = "sessions_expire";
 
 // Only a taken name is an expected conflict; a token hash colliding is not (256 random bits).
 constexpr const char* kInsertSql = R"(
@@ -55,6 +59,24 @@ SELECT name, role, (extract(epoch FROM created_at) * 1000000)::bigint, created_b
 FROM api_clients c JOIN client ON client.id = c.id LEFT JOIN used ON used.id = c.id
 )";
 
+// A token hash colliding is not an expected outcome (256 random bits): no ON CONFLICT.
+constexpr const char* kSessionInsertSql = R"(
+INSERT INTO web_sessions (token_hash, patron_id, created_at, expires_at) VALUES ($1, $2, $3, $4)
+)";
+
+constexpr const char* kSessionFindSql = R"(
+SELECT patron_id FROM web_sessions WHERE token_hash = $1 AND expires_at > $2
+)";
+
+// An expired session goes too, but was not live: logging out of it ends nothing.
+constexpr const char* kSessionDeleteSql = R"(
+DELETE FROM web_sessions WHERE token_hash = $1 RETURNING expires_at > $2
+)";
+
+constexpr const char* kSessionsExpireSql = R"(
+DELETE FROM web_sessions WHERE expires_at <= $1
+)";
+
 std::optional<TimePoint> optional_time(const pqxx::field& field) {
     if (field.is_null()) return std::nullopt;
     return timestamp_from_micros(field);
@@ -83,6 +105,10 @@ void prepare_client_statements(pqxx::connection& connection) {
     connection.prepare(kList, kListSql);
     connection.prepare(kRevoke, kRevokeSql);
     connection.prepare(kAuthenticate, kAuthenticateSql);
+    connection.prepare(kSessionInsert, kSessionInsertSql);
+    connection.prepare(kSessionFind, kSessionFindSql);
+    connection.prepare(kSessionDelete, kSessionDeleteSql);
+    connection.prepare(kSessionsExpire, kSessionsExpireSql);
 }
 
 bool PgClientRepository::insert(const ClientInfo& client, std::string_view token_hash) {
@@ -121,6 +147,38 @@ std::optional<ClientInfo> PgClientRepository::authenticate(std::string_view toke
                                                 to_iso(stale_before));
         if (result.empty()) return std::nullopt;
         return from_row(result[0]);
+    });
+}
+
+void PgClientRepository::insert_session(std::string_view token_hash, PatronId patron,
+                                        TimePoint created_at, TimePoint expires_at) {
+    translated("session insert", [&] {
+        work_.exec_prepared0(kSessionInsert, bytea_text(token_hash), patron.value,
+                             to_iso(created_at), to_iso(expires_at));
+    });
+}
+
+std::optional<PatronId> PgClientRepository::find_session(std::string_view token_hash,
+                                                         TimePoint now) {
+    return translated("session find", [&]() -> std::optional<PatronId> {
+        const auto result = work_.exec_prepared(kSessionFind, bytea_text(token_hash), to_iso(now));
+        if (result.empty()) return std::nullopt;
+        return PatronId{result[0][0].as<std::int64_t>()};
+    });
+}
+
+bool PgClientRepository::delete_session(std::string_view token_hash, TimePoint now) {
+    return translated("session delete", [&] {
+        const auto result =
+            work_.exec_prepared(kSessionDelete, bytea_text(token_hash), to_iso(now));
+        return !result.empty() && result[0][0].as<bool>();
+    });
+}
+
+std::int64_t PgClientRepository::delete_expired_sessions(TimePoint now) {
+    return translated("sessions expire", [&] {
+        return static_cast<std::int64_t>(
+            work_.exec_prepared(kSessionsExpire, to_iso(now)).affected_rows());
     });
 }
 

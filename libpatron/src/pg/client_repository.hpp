@@ -19,6 +19,11 @@ public:
                                 std::string_view actor) override;
     std::optional<ClientInfo> authenticate(std::string_view token_hash, TimePoint now,
                                            TimePoint stale_before) override;
+    void insert_session(std::string_view token_hash, PatronId patron, TimePoint created_at,
+                        TimePoint expires_at) override;
+    std::optional<PatronId> find_session(std::string_view token_hash, TimePoint now) override;
+    bool delete_session(std::string_view token_hash, TimePoint now) override;
+    std::int64_t delete_expired_sessions(TimePoint now) override;
 
 private:
     pqxx::transaction_base& work_;

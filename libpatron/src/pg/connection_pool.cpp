@@ -19,7 +19,9 @@ ConnectionPool::Lease::~Lease() {
 ConnectionPool::Lease ConnectionPool::acquire() {
     {
         std::unique_lock lock(mutex_);
+        ++waiting_;
         available_.wait(lock, [&] { return !idle_.empty() || open_ < size_; });
+        --waiting_;
         if (!idle_.empty()) {
             auto connection = std::move(idle_.back());
             idle_.pop_back();
@@ -41,6 +43,11 @@ ConnectionPool::Lease ConnectionPool::acquire() {
         throw DatabaseError(
             fmt::format("cannot connect to the database {}: {}", redact_url(url_), e.what()));
     }
+}
+
+store::PoolUse ConnectionPool::use() const {
+    std::lock_guard lock(mutex_);
+    return store::PoolUse{size_, open_, open_ - idle_.size(), waiting_};
 }
 
 void ConnectionPool::give_back(std::unique_ptr<pqxx::connection> connection) noexcept {

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "patron/store/database.hpp"
+
 namespace patron::pg {
 
 /// Hands out at most `size` connections, opening them lazily and preparing statements on each
@@ -39,16 +41,20 @@ public:
     /// @throws DatabaseError when a connection cannot be opened
     [[nodiscard]] Lease acquire();
 
+    /// A snapshot of the pool's use.
+    [[nodiscard]] store::PoolUse use() const;
+
 private:
     void give_back(std::unique_ptr<pqxx::connection> connection) noexcept;
 
     const std::string url_;
     const std::size_t size_;
     const Preparer prepare_;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::condition_variable available_;
     std::vector<std::unique_ptr<pqxx::connection>> idle_;
     std::size_t open_ = 0;
+    std::size_t waiting_ = 0;
 };
 
 }  // namespace patron::pg

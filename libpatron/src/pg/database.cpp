@@ -80,6 +80,16 @@ public:
         return std::make_unique<PgTransaction>(pool_.acquire(), atomicity);
     }
 
+    store::PoolUse pool_use() const override { return pool_.use(); }
+
+    void ping() override {
+        auto lease = pool_.acquire();
+        translated("ping", [&] {
+            pqxx::nontransaction work(lease.connection());
+            work.exec("SELECT 1");
+        });
+    }
+
 private:
     ConnectionPool pool_;
 };

@@ -27,7 +27,7 @@ namespace patron::test {
 using TableSnapshot = std::map<std::string, std::string>;
 
 /// Every table a register or circulation call may write.
-inline constexpr std::array<std::string_view, 16> kSnapshotTables{"patrons",
+inline constexpr std::array<std::string_view, 17> kSnapshotTables{"patrons",
                                                                   "guardianships",
                                                                   "organisation_contacts",
                                                                   "patron_pins",
@@ -42,7 +42,8 @@ inline constexpr std::array<std::string_view, 16> kSnapshotTables{"patrons",
                                                                   "loan_history_consents",
                                                                   "loan_history",
                                                                   "audit_log",
-                                                                  "api_clients"};
+                                                                  "api_clients",
+                                                                  "web_sessions"};
 
 /// The blocks a borrowing_blocked refusal names, in BorrowBlock order.
 inline std::string blocked_message(const std::vector<BorrowBlock>& blocks) {

@@ -126,6 +126,22 @@ TEST_F(KioskVerifierTest, MalformedCardNumberIsRefusedBeforeAnyWork) {
     EXPECT_EQ(count("SELECT count(*) FROM kiosk_failures"), 0);
 }
 
+TEST_F(KioskVerifierTest, EmptyPinIsRefusedAndCountsTowardsNoLockout) {
+    const PatronId id = add_adult_with_pin(2);
+    KioskVerifier verifier(context(), kFastPins, {}, {});
+    const long audits = audit_count();
+    for (int i = 0; i < 10; ++i) {
+        EXPECT_TRUE(Refused(verifier.verify(kiosk_caller(), card_for(2), ""),
+                            ErrorCode::invalid_input, "pin"));
+    }
+    EXPECT_EQ(failed_attempts(id), 0);
+    EXPECT_EQ(audit_count(), audits);
+    EXPECT_EQ(count("SELECT count(*) FROM kiosk_failures"), 0);
+    const auto answer = verifier.verify(kiosk_caller(), card_for(2), kPin);
+    ASSERT_TRUE(Succeeded(answer));
+    EXPECT_EQ(answer->outcome, VerifyOutcome::verified);
+}
+
 TEST_F(KioskVerifierTest, OnlyKiosksAndAdminsVerifyAndEveryCallerNamesItself) {
     const PatronId id = add_adult_with_pin(2);
     KioskVerifier verifier(context(), kFastPins, {}, {});

@@ -77,6 +77,8 @@ public:
         if (!first) return inner;
         return std::make_unique<Counted>(std::move(inner), *this);
     }
+    store::PoolUse pool_use() const override { return inner_.pool_use(); }
+    void ping() override { inner_.ping(); }
 
 private:
     // The first transaction of a thread: its commit counts towards the barrier.

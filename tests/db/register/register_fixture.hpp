@@ -44,6 +44,8 @@ public:
         return inner_.begin(atomicity);
     }
     [[nodiscard]] int begun() const { return begun_.load(); }
+    store::PoolUse pool_use() const override { return inner_.pool_use(); }
+    void ping() override { inner_.ping(); }
 
 private:
     store::Database& inner_;

@@ -85,6 +85,12 @@ public:
                                                std::optional<Date> ends_on);
     [[nodiscard]] Result<void> lift_loan_ban(const Caller& caller, LoanBanId ban);
 
+    /// The status of the item with `barcode` (SIP2 Item Information): for the roles that may
+    /// check out (a kiosk or desk must see whether an item can be lent). Names no patron, so it
+    /// is not audited. `invalid_input` (field "barcode"); `not_found` when the register does not
+    /// know the item.
+    [[nodiscard]] Result<ItemStatus> item_status(const Caller& caller, std::string_view barcode);
+
     /// The patron's current loans, holds, fees, invoices and loan bans.
     [[nodiscard]] Result<CirculationRecord> record(const Caller& caller, PatronId patron);
     /// The counts and totals a kiosk or desk needs, and whether the patron may borrow now.

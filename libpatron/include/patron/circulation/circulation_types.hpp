@@ -118,6 +118,15 @@ struct LoanBan {
     std::optional<TimePoint> lifted_at;
 };
 
+/// What a kiosk or desk may learn of an item: the item, until when it is on loan and its open
+/// holds. Nothing of who has borrowed or holds it.
+struct ItemStatus {
+    Item item;
+    std::optional<Date> due_on;  ///< on loan: its due date; empty: not on loan
+    int holds = 0;               ///< open (placed or ready) holds on the item
+    bool on_hold_shelf = false;  ///< a hold on it is ready: the item waits for pickup
+};
+
 /// The counts and totals a kiosk or desk shows for a patron.
 struct CirculationSummary {
     int loans = 0;

@@ -40,6 +40,10 @@ struct KioskAnswer {
     bool may_borrow = false;
     std::vector<BorrowBlock> blocks;
     std::optional<std::string> display_name;
+    /// The verified patron, for the transport's own follow-up calls made on the patron's behalf
+    /// (SIP2 item lists, a web-library session). Set only when the PIN was correct; a kiosk
+    /// transport never shows it.
+    std::optional<PatronId> patron;
     std::optional<TimePoint> locked_until;            ///< the card is locked until then
     std::optional<std::chrono::seconds> retry_after;  ///< throttled: wait this long
 };
@@ -56,7 +60,8 @@ struct KioskAnswer {
 /// A verified card's last activity date is recorded (not for a restricted patron).
 ///
 /// Refusals (`Result` errors): `permission_denied`, `invalid_input` (field "card_number": not a
-/// card number). Wrong PINs, locks and unknown cards are answers, not errors.
+/// card number; field "pin": empty, which counts towards no lockout). Wrong PINs, locks and unknown
+/// cards are answers, not errors.
 /// @throws DatabaseError / TransactionConflict on storage failures. Thread-safe.
 class KioskVerifier {
 public:

@@ -67,6 +67,9 @@ public:
     virtual bool return_loan(LoanId loan, TimePoint at, std::string_view actor) = 0;
     /// Current loans of a patron, by due date.
     [[nodiscard]] virtual std::vector<Loan> loans(PatronId patron) = 0;
+    /// The item with `barcode`, its current loan's due date and its open holds, in one
+    /// statement. Empty when the register does not know the item.
+    [[nodiscard]] virtual std::optional<ItemStatus> item_status(std::string_view barcode) = 0;
 
     // Holds.
     /// Records the item when the register does not know it (a known item's data is kept: a

@@ -3,6 +3,7 @@
 /// The storage entry point: a database hands out transactions, a transaction hands out
 /// repositories that work inside it.
 
+#include <cstddef>
 #include <memory>
 
 #include "patron/store/audit_repository.hpp"
@@ -38,10 +39,24 @@ public:
     virtual void commit() = 0;
 };
 
+/// How busy the connection pool is, for monitoring.
+struct PoolUse {
+    std::size_t size = 0;     ///< connections allowed at most
+    std::size_t open = 0;     ///< connections open now
+    std::size_t in_use = 0;   ///< of those, lent out to a unit of work
+    std::size_t waiting = 0;  ///< units of work waiting for a connection
+};
+
 /// A source of transactions over a connection pool. Thread-safe.
 class Database {
 public:
     virtual ~Database() = default;
+    /// A snapshot of the pool's use.
+    [[nodiscard]] virtual PoolUse pool_use() const = 0;
+    /// Checks that the database answers (for health checks): one round trip on a pooled
+    /// connection.
+    /// @throws DatabaseError when it does not
+    virtual void ping() = 0;
     /// Starts a unit of work, waiting for a free connection if all are in use.
     /// @throws DatabaseError when no connection can be made
     [[nodiscard]] virtual std::unique_ptr<Transaction> begin(Atomicity atomicity) = 0;
