@@ -157,8 +157,9 @@ Handled Api::handle(const Request& request) noexcept {
         Reply reply = [&]() -> Reply {
             try {
                 return impl_->dispatch(request, handled);
-            } catch (const DatabaseError&) {
+            } catch (const DatabaseError& e) {
                 // TransactionConflict too: the client may retry the request whole.
+                handled.cause = e.what();
                 return refuse(Fault::unavailable);
             } catch (...) {
                 return refuse(Fault::internal);

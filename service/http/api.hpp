@@ -49,6 +49,10 @@ struct Handled {
     /// failure), "internal" (any other exception)); else empty.
     std::string error_code;
     std::string actor;  ///< the API client's name, "web-session" or empty (anonymous)
+    /// For the operator's log on "unavailable": the storage failure's text (libpatron's, which
+    /// names no personal data); else empty. Other exceptions' texts are not trusted to be clean
+    /// and are never passed on.
+    std::string cause;
 };
 
 /// A route: method and path pattern with `{name}` segments.

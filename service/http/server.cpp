@@ -256,6 +256,7 @@ private:
             {"bytes", response_->body().size()}};
         if (!handled.actor.empty()) entry["actor"] = handled.actor;
         if (!handled.error_code.empty()) entry["error"] = handled.error_code;
+        if (!handled.cause.empty()) entry["cause"] = handled.cause;
         server_->log.access(std::move(entry));
 
         beast::get_lowest_layer(stream_).expires_after(server_->settings.request_timeout);

@@ -434,7 +434,10 @@ private:
 
 TEST_F(HttpProtocol, AStorageFailureIs503WithAGenericText) {
     BrokenApi<DatabaseError> down(keys_, clock_, config_);
-    EXPECT_TRUE(IsProblem(down.call("GET", "/healthz"), 503, "unavailable"));
+    const auto health = down.call("GET", "/healthz");
+    EXPECT_TRUE(IsProblem(health, 503, "unavailable"));
+    // The operator's log learns why; the client does not.
+    EXPECT_EQ(health.cause, "connection refused (Testinen)");
     // Authentication itself needs the database.
     EXPECT_TRUE(IsProblem(down.call("GET", "/v1/patrons/1", "pt_" + std::string(43, 'A')), 503,
                           "unavailable"));
@@ -449,6 +452,7 @@ TEST_F(HttpProtocol, AnyOtherExceptionIs500WithAGenericText) {
     const auto answer = broken.call("GET", "/healthz");
     EXPECT_TRUE(IsProblem(answer, 500, "internal"));
     EXPECT_EQ(answer.response.body.find("connection refused"), std::string::npos);
+    EXPECT_TRUE(answer.cause.empty());
 }
 
 }  // namespace
