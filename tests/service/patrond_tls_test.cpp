@@ -42,7 +42,8 @@ protected:
     static void SetUpTestSuite() {
         certificates_ = std::make_unique<TempDir>("patrond-tls");
         certificate_ = make_certificate(certificates_->path(), "server");
-        suite_.start(tls_section("http", certificate_, certificate_.key));
+        suite_.start(tls_section("http", certificate_, certificate_.key) +
+                     tls_section("sip2", certificate_, certificate_.key));
     }
     static void TearDownTestSuite() {
         suite_.stop("the TLS patrond");
@@ -107,6 +108,22 @@ TEST_F(PatrondTls, PlainHttpToTheTlsPortGetsNoHttpAnswer) {
     EXPECT_FALSE(received.data.starts_with("HTTP/"));
     HttpClient https(daemon().http_port(), tls());
     EXPECT_EQ(https.get("/healthz").status, 200);
+}
+
+TEST_F(PatrondTls, Sip2KiosksLogInOverTlsAndPlainTcpGetsNoAnswer) {
+    const DemoClient& kiosk = daemon().client("kiosk");
+    Connection secure(daemon().sip2_port(), tls());
+    EXPECT_TRUE(secure.tls_version() == "TLSv1.3" || secure.tls_version() == "TLSv1.2");
+    ASSERT_TRUE(secure.send("9300CN" + kiosk.name + "|CO" + kiosk.token + "|\r"));
+    const Received login = secure.read_until("\r", Millis(10'000));
+    ASSERT_EQ(login.end, ReadEnd::complete);
+    EXPECT_EQ(login.data, "941\r");
+
+    Connection plain(daemon().sip2_port());
+    ASSERT_TRUE(plain.send("9900302.00\r"));
+    const Received received = plain.read_until_closed(Millis(10'000));
+    EXPECT_EQ(received.end, ReadEnd::closed);
+    EXPECT_FALSE(received.data.starts_with("98"));
 }
 
 class PatrondCheckConfig : public ::testing::Test {
