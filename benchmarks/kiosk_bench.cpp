@@ -169,32 +169,20 @@ private:
 // ---- The workload
 // ---------------------------------------------------------------------------------
 
-struct CardPin {
+// A card, its PIN and another PIN of the same length.
+struct CardPins {
     std::string card;
-    std::string pin;        // the patron's PIN
-    std::string wrong_pin;  // another PIN of the same length
+    std::string pin;
+    std::string wrong_pin;
 };
 
-// Gives each patron a PIN the policy accepts (a generated one that is refused, e.g. a run or the
-// birth date, is replaced by the next candidate). Returns cards with their PINs.
-std::vector<CardPin> set_pins(PinService& pins, const Caller& staff,
-                              const std::vector<bench::BenchPatron>& patrons) {
-    std::mt19937 random{20261124};
-    std::uniform_int_distribution<int> digits(0, 9999);
-    std::vector<CardPin> out;
-    out.reserve(patrons.size());
-    for (const auto& p : patrons) {
-        for (int attempt = 0;; ++attempt) {
-            if (attempt == 100) throw std::runtime_error("no acceptable PIN was generated");
-            const std::string pin = fmt::format("{:04}", digits(random));
-            const auto ok = pins.set_pin(staff, p.id, pin);
-            if (!ok && ok.error().code == ErrorCode::invalid_input) continue;
-            if (!ok) throw std::runtime_error("PinService refused to set a benchmark PIN");
-            std::string wrong = pin;
-            wrong[0] = static_cast<char>('0' + (wrong[0] - '0' + 5) % 10);
-            out.push_back(CardPin{p.card, pin, wrong});
-            break;
-        }
+std::vector<CardPins> set_pins_and_wrong_ones(PinService& pins, const Caller& staff,
+                                              const std::vector<bench::BenchPatron>& patrons) {
+    std::vector<CardPins> out;
+    for (auto& c : bench::set_pins(pins, staff, patrons)) {
+        std::string wrong = c.pin;
+        wrong[0] = static_cast<char>('0' + (wrong[0] - '0' + 5) % 10);
+        out.push_back(CardPins{std::move(c.card), std::move(c.pin), std::move(wrong)});
     }
     return out;
 }
@@ -203,13 +191,13 @@ struct Workload {
     KioskVerifier& verifier;
     RawArgon2& reference;
     Caller kiosk;
-    std::vector<CardPin> cards;  // shuffled
+    std::vector<CardPins> cards;  // shuffled
     // Each benchmark walks the cards on from where its previous run stopped; atomic because the
     // two-thread benchmarks take from both threads.
     std::atomic<std::size_t> next_verify{0};
     std::atomic<std::size_t> next_latency{0};
 
-    const CardPin& take(std::atomic<std::size_t>& next) {
+    const CardPins& take(std::atomic<std::size_t>& next) {
         return cards[next.fetch_add(1, std::memory_order_relaxed) % cards.size()];
     }
 };
@@ -230,7 +218,7 @@ void verify_interleaved(benchmark::State& state, Workload& w) {
     std::vector<double> patron_ms, raw_ms;
     std::size_t round = 0;
     for (auto _ : state) {
-        const CardPin& c = w.take(w.next_verify);
+        const CardPins& c = w.take(w.next_verify);
         for (int k = 0; k < 2; ++k) {
             const bool patron_side = (round + static_cast<std::size_t>(k)) % 2 == 0;
             const auto start = std::chrono::steady_clock::now();
@@ -273,7 +261,7 @@ void latency(benchmark::State& state, Workload& w) {
     std::array<std::vector<double>, 3> ms;
     std::size_t round = 0;
     for (auto _ : state) {
-        const CardPin& c = w.take(w.next_latency);
+        const CardPins& c = w.take(w.next_latency);
         for (std::size_t k = 0; k < 3; ++k) {
             const auto kind = static_cast<Kind>((round + k) % 3);
             const auto start = std::chrono::steady_clock::now();
@@ -305,7 +293,7 @@ void latency(benchmark::State& state, Workload& w) {
 // name no card or PIN.
 void check_agreement(Workload& w) {
     for (std::size_t i = 0; i < std::min<std::size_t>(w.cards.size(), 10); ++i) {
-        const CardPin& c = w.cards[i];
+        const CardPins& c = w.cards[i];
         const bool agree =
             w.reference.verify(c.card, c.pin) && !w.reference.verify(c.card, c.wrong_pin) &&
             outcome_is(w.verifier.verify(w.kiosk, c.card, c.pin), VerifyOutcome::verified) &&
@@ -329,7 +317,7 @@ int main(int argc, char** argv) {
         const Caller staff{"bench-desk-1", Role::circulation, "benchmark", std::nullopt};
         std::cerr << "registering " << kPatrons << " patrons and setting their PINs\n";
         const auto patrons = bench::register_patrons(reg, staff, kPatrons, db.clock().today());
-        auto cards = set_pins(pins, staff, patrons);
+        auto cards = set_pins_and_wrong_ones(pins, staff, patrons);
         db.analyze();
         std::shuffle(cards.begin(), cards.end(), std::mt19937{20261124});
 

@@ -95,38 +95,12 @@ double percentile(std::vector<double> values, double q) {
 // ---- The register and its clients
 // --------------------------------------------------------------
 
-struct CardPin {
-    std::string card;
-    std::string pin;
-};
-
-// Gives each patron a PIN the policy accepts (a generated one that is refused, e.g. a run or the
-// birth date, is replaced by the next candidate).
-std::vector<CardPin> set_pins(PinService& pins, const Caller& staff,
-                              std::span<const bench::BenchPatron> patrons) {
-    std::mt19937 random{20261124};
-    std::uniform_int_distribution<int> digits(0, 9999);
-    std::vector<CardPin> out;
-    for (const auto& p : patrons) {
-        for (int attempt = 0;; ++attempt) {
-            if (attempt == 100) throw std::runtime_error("no acceptable PIN was generated");
-            const std::string pin = fmt::format("{:04}", digits(random));
-            const auto ok = pins.set_pin(staff, p.id, pin);
-            if (!ok && ok.error().code == ErrorCode::invalid_input) continue;
-            if (!ok) throw std::runtime_error("PinService refused to set a benchmark PIN");
-            out.push_back(CardPin{p.card, pin});
-            break;
-        }
-    }
-    return out;
-}
-
 // A kiosk: an API client of role kiosk (the SIP2 login and the HTTP bearer token) with the cards
 // it verifies; no other kiosk verifies them, so no two verifications of a card overlap.
 struct Kiosk {
     std::string name;
     std::string token;
-    std::vector<CardPin> cards;
+    std::vector<bench::CardPin> cards;
 };
 
 std::string add_client(service::Services& services, const Caller& admin, const std::string& name,
@@ -150,7 +124,7 @@ Workload prepare_register(service::Services& services, bench::BenchDatabase& db)
     const auto patrons =
         bench::register_patrons(services.patrons, staff, kPatrons, db.clock().today());
     const auto pins =
-        set_pins(services.pins, staff, std::span(patrons).first(kKiosks * kCardsPerKiosk));
+        bench::set_pins(services.pins, staff, std::span(patrons).first(kKiosks * kCardsPerKiosk));
     db.analyze();
 
     Workload w;
@@ -227,7 +201,7 @@ public:
     }
 
     // 63 patron information with card and PIN: whether the 64 says card known and PIN right.
-    bool verify(const CardPin& c) {
+    bool verify(const bench::CardPin& c) {
         const std::string response = exchange(fmt::format(
             "63001{}{}AO{}|AA{}|AD{}|", kSip2Date, kSip2Summary, kInstitution, c.card, c.pin));
         return response.starts_with("64") && response.find("|BLY|") != std::string::npos &&
@@ -273,7 +247,7 @@ public:
         return response;
     }
 
-    bool verify(const CardPin& c) {
+    bool verify(const bench::CardPin& c) {
         const auto response =
             send(bhttp::verb::post, "/v1/kiosk/verify",
                  fmt::format(R"({{"card_number":"{}","pin":"{}"}})", c.card, c.pin));
@@ -409,7 +383,7 @@ void kiosk_in_process(benchmark::State& state, service::Services& services, cons
             [&](std::size_t k) -> Call {
                 return [&services, caller = kiosk_caller(w.kiosks[k]), &cards = w.kiosks[k].cards,
                         n = std::size_t{0}]() mutable {
-                    const CardPin& c = cards[n++ % cards.size()];
+                    const bench::CardPin& c = cards[n++ % cards.size()];
                     const auto answer = services.kiosk.verify(caller, c.card, c.pin);
                     return answer && answer->outcome == VerifyOutcome::verified;
                 };

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <random>
+#include <stdexcept>
 
 #include "patron/domain/hetu.hpp"
 #include "patron/exception.hpp"
@@ -51,6 +53,26 @@ std::vector<BenchPatron> register_patrons(Register& reg, const Caller& caller, s
         patrons.push_back(BenchPatron{*id, form.card_number, form.hetu});
     }
     return patrons;
+}
+
+std::vector<CardPin> set_pins(PinService& pins, const Caller& staff,
+                              std::span<const BenchPatron> patrons) {
+    std::mt19937 random{20261124};
+    std::uniform_int_distribution<int> digits(0, 9999);
+    std::vector<CardPin> out;
+    out.reserve(patrons.size());
+    for (const auto& p : patrons) {
+        for (int attempt = 0;; ++attempt) {
+            if (attempt == 100) throw std::runtime_error("no acceptable PIN was generated");
+            const std::string pin = fmt::format("{:04}", digits(random));
+            const auto ok = pins.set_pin(staff, p.id, pin);
+            if (!ok && ok.error().code == ErrorCode::invalid_input) continue;
+            if (!ok) throw std::runtime_error("PinService refused to set a benchmark PIN");
+            out.push_back(CardPin{p.card, pin});
+            break;
+        }
+    }
+    return out;
 }
 
 }  // namespace patron::bench
