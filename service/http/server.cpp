@@ -5,19 +5,19 @@
 #include <openssl/rand.h>
 
 #include <atomic>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <chrono>
-#include <list>
-#include <mutex>
+#include <functional>
 #include <optional>
 #include <string>
 
-#include "common/tls.hpp"
+#include "common/listener.hpp"
 #include "http/problem.hpp"
 
 namespace patron::http {
@@ -28,32 +28,14 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
-
-class Connection {
-public:
-    virtual ~Connection() = default;
-    /// Closes the connection when it waits for a request; a busy one closes after its answer.
-    virtual void close_if_idle() = 0;
-};
+using Ticket = service::Listener::Ticket;
 
 }  // namespace
 
-struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
-    Impl(asio::io_context& io_context, const HttpSettings& http_settings, Api& http_api,
-         service::Metrics& counters, service::Log& logger)
-        : io(io_context),
-          settings(http_settings),
-          api(http_api),
-          metrics(counters),
-          log(logger),
-          acceptor(asio::make_strand(io_context)) {
-        if (settings.listener.tls()) tls.emplace(service::make_tls_context(settings.listener));
-        const tcp::endpoint endpoint(asio::ip::make_address(settings.listener.address),
-                                     settings.listener.port);
-        acceptor.open(endpoint.protocol());
-        acceptor.set_option(asio::socket_base::reuse_address(true));
-        acceptor.bind(endpoint);
-        acceptor.listen(asio::socket_base::max_listen_connections);
+struct Server::Impl {
+    Impl(const HttpSettings& http_settings, Api& http_api, service::Metrics& counters,
+         service::Log& logger)
+        : settings(http_settings), api(http_api), metrics(counters), log(logger) {
         unsigned char random[4];
         if (RAND_bytes(random, sizeof random) != 1 || RAND_bytes(salt, sizeof salt) != 1) {
             throw std::runtime_error("no random bytes for request ids");
@@ -76,31 +58,15 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         return out;
     }
 
-    void accept();
-    void on_accept(beast::error_code ec, tcp::socket socket);
-
     std::string next_request_id() { return fmt::format("{}-{:x}", id_prefix, ++request_counter); }
 
-    void track(const std::shared_ptr<Connection>& connection) {
-        std::lock_guard lock(mutex);
-        std::erase_if(live, [](const std::weak_ptr<Connection>& c) { return c.expired(); });
-        live.push_back(connection);
-    }
-
-    asio::io_context& io;
     const HttpSettings& settings;
     Api& api;
     service::Metrics& metrics;
     service::Log& log;
-    std::optional<asio::ssl::context> tls;
-    tcp::acceptor acceptor;
-    std::atomic<bool> draining{false};
-    std::atomic<std::size_t> open{0};
     std::string id_prefix;
     unsigned char salt[16]{};
     std::atomic<std::uint64_t> request_counter{0};
-    std::mutex mutex;
-    std::list<std::weak_ptr<Connection>> live;
 };
 
 namespace {
@@ -108,20 +74,17 @@ namespace {
 // One HTTP connection over `Stream` (beast::tcp_stream, or an ssl_stream over one). All its
 // handlers run on the stream's strand, one at a time.
 template <class Stream>
-class Session final : public Connection, public std::enable_shared_from_this<Session<Stream>> {
+class Session final : public service::Connection,
+                      public std::enable_shared_from_this<Session<Stream>> {
 public:
     template <class... Args>
-    Session(std::shared_ptr<Server::Impl> server, std::string remote, Args&&... args)
-        : server_(std::move(server)),
+    Session(Ticket ticket, std::shared_ptr<Server::Impl> server, std::string remote, Args&&... args)
+        : ticket_(std::move(ticket)),
+          server_(std::move(server)),
           remote_(std::move(remote)),
           stream_(std::forward<Args>(args)...) {}
 
-    ~Session() override {
-        --server_->open;
-        server_->metrics.connection_closed(service::Transport::http);
-    }
-
-    void run() {
+    void start() override {
         asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
             if constexpr (kTls) {
                 beast::get_lowest_layer(self->stream_)
@@ -147,7 +110,7 @@ private:
     static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
     void read_header() {
-        if (server_->draining) return close();
+        if (ticket_.draining()) return close();
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(server_->settings.max_header_bytes));
         parser_->body_limit(server_->settings.max_body_bytes);
@@ -222,7 +185,7 @@ private:
         request.body = std::move(message.body());
         request.remote_address = remote_;
         request.request_id = server_->next_request_id();
-        const bool keep_alive = message.keep_alive() && !server_->draining;
+        const bool keep_alive = message.keep_alive() && !ticket_.draining();
         Handled handled = server_->api.handle(request);
         send(std::move(handled), request.method, request.request_id, keep_alive);
     }
@@ -286,6 +249,7 @@ private:
         }
     }
 
+    Ticket ticket_;  // first member, so the listener's TLS context outlives the stream
     std::shared_ptr<Server::Impl> server_;
     std::string remote_;
     Stream stream_;
@@ -297,70 +261,38 @@ private:
     bool closed_ = false;
 };
 
-}  // namespace
-
-void Server::Impl::accept() {
-    acceptor.async_accept(asio::make_strand(io),
-                          beast::bind_front_handler(&Impl::on_accept, shared_from_this()));
-}
-
-void Server::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
-    if (!ec) {
-        if (open >= settings.listener.max_connections || draining) {
-            metrics.connection_refused(service::Transport::http);
-            beast::error_code ignored;
-            socket.close(ignored);
-        } else {
-            ++open;
-            metrics.connection_opened(service::Transport::http);
-            beast::error_code remote_ec;
-            const auto peer = socket.remote_endpoint(remote_ec);
-            std::string remote = remote_ec ? "" : pseudonym(peer.address());
-            auto self = shared_from_this();
-            if (tls) {
-                auto session = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
-                    self, std::move(remote), std::move(socket), *tls);
-                track(session);
-                session->run();
-            } else {
-                auto session = std::make_shared<Session<beast::tcp_stream>>(self, std::move(remote),
-                                                                            std::move(socket));
-                track(session);
-                session->run();
-            }
-        }
-    } else {
-        // Out of descriptors and the like: say so, and keep accepting.
-        log.app("warning", "http accept failed", {{"error", ec.message()}});
+// A Session for an accepted socket, over TLS when the endpoint has it.
+std::shared_ptr<service::Connection> open_session(const std::shared_ptr<Server::Impl>& server,
+                                                  tcp::socket socket, asio::ssl::context* tls,
+                                                  Ticket ticket) {
+    beast::error_code remote_ec;
+    const auto peer = socket.remote_endpoint(remote_ec);
+    std::string remote = remote_ec ? "" : server->pseudonym(peer.address());
+    if (tls) {
+        return std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+            std::move(ticket), server, std::move(remote), std::move(socket), *tls);
     }
-    accept();
+    return std::make_shared<Session<beast::tcp_stream>>(std::move(ticket), server,
+                                                        std::move(remote), std::move(socket));
 }
+
+}  // namespace
 
 Server::Server(asio::io_context& io, const HttpSettings& settings, Api& api,
                service::Metrics& metrics, service::Log& log)
-    : impl_(std::make_shared<Impl>(io, settings, api, metrics, log)) {}
+    : impl_(std::make_shared<Impl>(settings, api, metrics, log)),
+      listener_(std::make_shared<service::Listener>(io, settings.listener, service::Transport::http,
+                                                    metrics, log,
+                                                    std::bind_front(&open_session, impl_))) {}
 
 Server::~Server() = default;
 
-std::uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+std::uint16_t Server::port() const { return listener_->port(); }
 
-void Server::start() {
-    asio::dispatch(impl_->acceptor.get_executor(), [impl = impl_] { impl->accept(); });
-}
+void Server::start() { listener_->start(); }
 
-void Server::drain() {
-    impl_->draining = true;
-    asio::post(impl_->acceptor.get_executor(), [impl = impl_] {
-        beast::error_code ignored;
-        impl->acceptor.close(ignored);
-    });
-    std::lock_guard lock(impl_->mutex);
-    for (const auto& weak : impl_->live) {
-        if (auto connection = weak.lock()) connection->close_if_idle();
-    }
-}
+void Server::drain() { listener_->drain(); }
 
-std::size_t Server::connections() const { return impl_->open; }
+std::size_t Server::connections() const { return listener_->connections(); }
 
 }  // namespace patron::http

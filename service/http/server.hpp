@@ -12,6 +12,10 @@
 #include "http/api.hpp"
 #include "patron/daemon_settings.hpp"
 
+namespace patron::service {
+class Listener;
+}  // namespace patron::service
+
 namespace patron::http {
 
 /// Serves `api` on the io_context's threads. Limits: a header block over max_header_bytes gets
@@ -42,7 +46,8 @@ public:
     struct Impl;  ///< opaque; public so the connections in server.cpp can name it
 
 private:
-    std::shared_ptr<Impl> impl_;
+    std::shared_ptr<Impl> impl_;  // before listener_, whose sessions share it
+    std::shared_ptr<service::Listener> listener_;
 };
 
 }  // namespace patron::http

@@ -11,6 +11,10 @@
 #include "common/services.hpp"
 #include "patron/daemon_settings.hpp"
 
+namespace patron::service {
+class Listener;
+}  // namespace patron::service
+
 namespace patron::sip2 {
 
 /// Accepts kiosks and moves bytes between each socket and its Session. A connection silent for
@@ -35,10 +39,8 @@ public:
     /// Connections open now.
     [[nodiscard]] std::size_t connections() const;
 
-    struct Impl;  ///< opaque; public so the connections in server.cpp can name it
-
 private:
-    std::shared_ptr<Impl> impl_;
+    std::shared_ptr<service::Listener> listener_;
 };
 
 }  // namespace patron::sip2
