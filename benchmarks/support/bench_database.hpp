@@ -39,6 +39,14 @@ public:
     /// in the middle of a run would make the figures jump.
     void analyze();
 
+    /// Creates database `name` as a copy of the register (CREATE DATABASE ... TEMPLATE), so a
+    /// reference can start from exactly the same data, statistics included. The pool is closed
+    /// meanwhile (a template must have no connections) and opened again: database() and contexts
+    /// taken before refer to the closed pool, so build services after the copy. Returns the
+    /// copy's libpq connection string.
+    /// @throws pqxx::failure when the copy cannot be made
+    [[nodiscard]] std::string copy_database(const std::string& name);
+
 private:
     std::unique_ptr<pg::EmbeddedCluster> cluster_;
     std::string url_;

@@ -62,6 +62,12 @@ int clients_list(Session& session);
 /// Revokes a client's token for good.
 int clients_revoke(Session& session, const std::string& name);
 
+/// What the retention policy in `policy_file` would purge now; changes nothing.
+int retention_plan(Session& session, const std::string& policy_file);
+/// Purges what is due in short batches, with a progress bar on a terminal. SIGINT/SIGTERM stop
+/// it between batches: exit kInterrupted, and the next run continues.
+int retention_run(Session& session, const std::string& policy_file);
+
 /// The main job: embedded database, migrations, key file, the demo register, printed.
 int demo(Session& session);
 

@@ -222,6 +222,22 @@ int run(int argc, char** argv) {
     on(clients_revoke_cmd, "clients revoke",
        [&](Session& s) { return clients_revoke(s, client_name); });
 
+    auto* retention = app.add_subcommand(
+        "retention", "purge what the records-management plan says is due (nightly job)");
+    retention->require_subcommand(1);
+    std::string policy_file;
+    const auto with_policy = [&](CLI::App* sub) {
+        sub->add_option("--policy", policy_file, "retention policy file (TOML)")
+            ->required()
+            ->check(CLI::ExistingFile);
+        return sub;
+    };
+    on(with_policy(retention->add_subcommand("plan", "dry run: what a run would purge now")),
+       "retention plan", [&](Session& s) { return retention_plan(s, policy_file); });
+    on(with_policy(retention->add_subcommand(
+           "run", "purge what is due, in short batches (exit 4 when stopped by a signal)")),
+       "retention run", [&](Session& s) { return retention_run(s, policy_file); });
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

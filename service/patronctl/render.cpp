@@ -63,4 +63,10 @@ void print_summary(std::ostream& out, const PatronSummary& s) {
                        s.card.value(), s.home_library, s.display_name);
 }
 
+std::string hex(std::string_view bytes) {
+    std::string out;
+    for (unsigned char c : bytes) out += fmt::format("{:02x}", c);
+    return out;
+}
+
 }  // namespace patron::cli

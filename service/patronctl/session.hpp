@@ -32,6 +32,7 @@ enum Exit : int {
     kRefused = 1,      ///< the register refused (invalid input, not found, permission, conflict)
     kUsage = 2,        ///< bad command line
     kEnvironment = 3,  ///< configuration, keys or database unusable
+    kInterrupted = 4,  ///< stopped on request (SIGINT/SIGTERM) after finishing work in progress
 };
 
 class Session {

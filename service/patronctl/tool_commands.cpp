@@ -7,15 +7,10 @@
 #include "patron/domain/date.hpp"
 #include "patron/domain/hetu.hpp"
 #include "patronctl/commands.hpp"
+#include "patronctl/render.hpp"
 
 namespace patron::cli {
 namespace {
-
-std::string hex(std::string_view bytes) {
-    std::string out;
-    for (unsigned char c : bytes) out += fmt::format("{:02x}", c);
-    return out;
-}
 
 // "<seal_no>:<64 hex digits>", the form verify prints for the chain head.
 std::optional<AuditAnchor> parse_anchor(std::string_view text) {
@@ -106,6 +101,7 @@ int audit_verify(Session& session, const std::optional<std::string>& anchor_text
                                     {"unsealed", v.unsealed},
                                     {"head_seal_no", v.head_seal_no},
                                     {"head_sha256", hex(v.head_hash)},
+                                    {"start_seal_no", v.start_seal_no},
                                     {"broken_at", v.broken_at ? nlohmann::json(*v.broken_at)
                                                               : nlohmann::json(nullptr)},
                                     {"problem", v.problem}}
@@ -115,6 +111,12 @@ int audit_verify(Session& session, const std::optional<std::string>& anchor_text
             "audit log intact: {} entries checked ({} sealed now, {} awaiting sealing)\n"
             "chain head (keep it to anchor a later check with --anchor): {}:{}\n",
             v.sealed_checked, sealed, v.unsealed, v.head_seal_no, hex(v.head_hash));
+        if (v.start_seal_no > 0) {
+            std::cout << fmt::format(
+                "entries 1-{} were purged under the retention policy; the chain starts after "
+                "them\n",
+                v.start_seal_no);
+        }
     } else {
         std::cout << fmt::format("audit log TAMPERED at entry {}: {}\n", *v.broken_at, v.problem);
     }

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -63,10 +64,18 @@ protected:
     /// patronctl --data-dir <this test's dir> ARGS..., with `input` on stdin. The settings a
     /// developer's shell may hold are cleared, so only the data directory decides.
     ProcessResult patronctl(const std::vector<std::string>& args, const std::string& input = "") {
+        return run_process(patronctl_argv(args), input, patronctl_env());
+    }
+
+    /// The command line and environment patronctl() runs with, for spawn_process.
+    [[nodiscard]] std::vector<std::string> patronctl_argv(
+        const std::vector<std::string>& args) const {
         std::vector<std::string> argv{PATRONCTL_PATH, "--data-dir", dir_.string()};
         argv.insert(argv.end(), args.begin(), args.end());
-        return run_process(
-            argv, input, {{"DATABASE_URL", ""}, {"PATRON_KEY_FILE", ""}, {"PATRON_DATA_DIR", ""}});
+        return argv;
+    }
+    [[nodiscard]] static std::map<std::string, std::string> patronctl_env() {
+        return {{"DATABASE_URL", ""}, {"PATRON_KEY_FILE", ""}, {"PATRON_DATA_DIR", ""}};
     }
 
     [[nodiscard]] std::filesystem::path key_file() const { return dir_ / "keys.toml"; }

@@ -20,8 +20,9 @@ constexpr Scope A = Scope::any;
 // guardian or responsible person for those they act for) reads, updates contact data, renews,
 // places and cancels holds and changes the PIN with the old one. Staff set PINs but never learn
 // them. Loan history is for home-service staff and the patron alone: not a guardian, not the
-// DPO, not an administrator. API clients and their tokens are the administrator's alone.
-constexpr std::array<std::array<Scope, 7>, 27> kTable{{
+// DPO, not an administrator. API clients and their tokens are the administrator's alone. The DPO
+// reviews what retention would purge; the administrator's scheduled job purges it.
+constexpr std::array<std::array<Scope, 7>, 29> kTable{{
     /* register_patron      */ {A, N, N, N, N, A, N},
     /* read_patron          */ {A, A, N, A, A, A, O},
     /* list_patrons         */ {A, N, N, N, A, A, N},
@@ -49,9 +50,11 @@ constexpr std::array<std::array<Scope, 7>, 27> kTable{{
     /* loan_history_consent */ {N, A, N, N, N, N, S},
     /* read_loan_history    */ {N, A, N, N, N, N, S},
     /* manage_clients       */ {N, N, N, N, N, A, N},
+    /* plan_retention       */ {N, N, N, N, A, A, N},
+    /* run_retention        */ {N, N, N, N, N, A, N},
 }};
 
-constexpr std::array<std::string_view, 27> kOperationNames{"patron.register",
+constexpr std::array<std::string_view, 29> kOperationNames{"patron.register",
                                                            "patron.read",
                                                            "patron.list",
                                                            "patron.update_contact",
@@ -77,7 +80,9 @@ constexpr std::array<std::string_view, 27> kOperationNames{"patron.register",
                                                            "message.send",
                                                            "loan_history.consent",
                                                            "loan_history.read",
-                                                           "client.manage"};
+                                                           "client.manage",
+                                                           "retention.plan",
+                                                           "retention.run"};
 
 }  // namespace
 

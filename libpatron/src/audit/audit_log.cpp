@@ -42,12 +42,14 @@ AuditVerification AuditLog::verify(const std::optional<AuditAnchor>& anchor) {
     AuditVerification result;
     auto tx = database_.begin();
     auto& audit = tx->audit();
-    // The head is read first: entries sealed while we walk lie beyond it and are left for the
-    // next verification.
+    // The start is locked first, so retention cannot cut entries while we walk them; then the
+    // head: entries sealed while we walk lie beyond it and are left for the next verification.
+    const store::ChainHead start = audit.chain_start();
     const store::ChainHead head = audit.chain_head();
     result.unsealed = audit.count_unsealed();
     result.head_seal_no = head.seal_no;
     result.head_hash = head.hash;
+    result.start_seal_no = start.seal_no;
 
     const auto broken = [&](std::int64_t at, std::string problem) {
         result.intact = false;
@@ -56,8 +58,13 @@ AuditVerification AuditLog::verify(const std::optional<AuditAnchor>& anchor) {
         return result;
     };
 
-    std::string prev = audit::genesis_hash();
-    std::int64_t expected = 1;
+    // start.hash is the genesis hash until the first purge.
+    std::string prev = start.hash;
+    std::int64_t expected = start.seal_no + 1;
+    if (anchor && anchor->seal_no == start.seal_no && anchor->seal_no > 0 &&
+        anchor->hash != start.hash) {
+        return broken(start.seal_no, "entry does not match the anchor recorded earlier");
+    }
     while (expected <= head.seal_no) {
         const auto records = audit.sealed_after(expected - 1, kVerifyBatch);
         if (records.empty()) break;

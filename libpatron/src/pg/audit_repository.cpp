@@ -15,6 +15,7 @@ constexpr const char* kAppend = "audit_append";
 constexpr const char* kAppendOne = "audit_append_one";
 constexpr const char* kLockHead = "audit_lock_head";
 constexpr const char* kReadHead = "audit_read_head";
+constexpr const char* kReadStart = "audit_read_start";
 constexpr const char* kUnsealed = "audit_unsealed";
 constexpr const char* kStoreSeals = "audit_store_seals";
 constexpr const char* kStoreHead = "audit_store_head";
@@ -52,6 +53,7 @@ WHERE a.id = s.id AND a.seal_no IS NULL
 // The head row's lock serialises sealers until commit.
 constexpr const char* kLockHeadSql = "SELECT seal_no, hash FROM audit_chain_head FOR UPDATE";
 constexpr const char* kReadHeadSql = "SELECT seal_no, hash FROM audit_chain_head";
+constexpr const char* kReadStartSql = "SELECT seal_no, hash FROM audit_chain_start FOR SHARE";
 constexpr const char* kStoreHeadSql = "UPDATE audit_chain_head SET seal_no = $1, hash = $2";
 
 std::string bigint_array(const std::vector<std::optional<std::int64_t>>& values) {
@@ -113,6 +115,7 @@ void prepare_audit_statements(pqxx::connection& connection) {
     connection.prepare(kAppendOne, std::string(kAuditInsert) + kAppendValues);
     connection.prepare(kLockHead, kLockHeadSql);
     connection.prepare(kReadHead, kReadHeadSql);
+    connection.prepare(kReadStart, kReadStartSql);
     connection.prepare(kUnsealed,
                        std::string(kColumns) + "WHERE seal_no IS NULL ORDER BY id LIMIT $1");
     connection.prepare(kStoreSeals, kStoreSealsSql);
@@ -160,6 +163,11 @@ store::ChainHead PgAuditRepository::lock_chain_head() {
 store::ChainHead PgAuditRepository::chain_head() {
     return translated("audit chain head",
                       [&] { return read_head(work_.exec_prepared1(kReadHead)); });
+}
+
+store::ChainHead PgAuditRepository::chain_start() {
+    return translated("audit chain start",
+                      [&] { return read_head(work_.exec_prepared1(kReadStart)); });
 }
 
 std::vector<AuditRecord> PgAuditRepository::unsealed(std::size_t limit) {

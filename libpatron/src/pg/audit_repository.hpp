@@ -16,6 +16,7 @@ public:
     void append(std::span<const AuditEvent> events) override;
     store::ChainHead lock_chain_head() override;
     store::ChainHead chain_head() override;
+    store::ChainHead chain_start() override;
     std::vector<AuditRecord> unsealed(std::size_t limit) override;
     void store_seals(std::span<const store::AuditSeal> seals,
                      const store::ChainHead& head) override;

@@ -112,14 +112,20 @@ ORDER BY material_type = '*', patron_category = '*'
 LIMIT 1
 )";
 
-// One current loan per item (loans_item_on_loan): a second checkout inserts nothing.
+// One current loan per item (loans_item_on_loan): a second checkout inserts nothing. A checkout
+// is activity of the patron: retention counts inactivity from it (patrons.last_loan_on).
 constexpr const char* kInsertLoanSql = R"(
 WITH item AS ({item}
+), loan AS (
+    INSERT INTO loans (patron_id, item_id, checked_out_at, checked_out_by, due_on)
+    SELECT $1::bigint, item.id, $5::timestamptz, $6::text, $7::date FROM item
+    ON CONFLICT (item_id) WHERE returned_at IS NULL DO NOTHING
+    RETURNING id, checked_out_at
+), active AS (
+    UPDATE patrons SET last_loan_on = greatest(last_loan_on, $5::timestamptz::date)
+    WHERE id = $1 AND EXISTS (SELECT 1 FROM loan)
 )
-INSERT INTO loans (patron_id, item_id, checked_out_at, checked_out_by, due_on)
-SELECT $1::bigint, item.id, $5::timestamptz, $6::text, $7::date FROM item
-ON CONFLICT (item_id) WHERE returned_at IS NULL DO NOTHING
-RETURNING id, (extract(epoch FROM checked_out_at) * 1000000)::bigint
+SELECT id, (extract(epoch FROM checked_out_at) * 1000000)::bigint FROM loan
 )";
 
 constexpr const char* kLockLoanSql = R"(
@@ -138,11 +144,14 @@ constexpr const char* kRenewLoanSql = R"(
 UPDATE loans SET renewals = renewals + 1, due_on = $2 WHERE id = $1 AND returned_at IS NULL
 )";
 
-// Loan history only under a consent in force (kept for home-service customers who asked for it);
-// otherwise the returned loan keeps no link to the patron: its patron_id is cleared, the hold it
-// fulfilled goes, unsent notices about it are dropped and sent ones lose their loan_id
-// (messages_once_per_loan). The consent is share-locked: a withdrawal waits for this return to
-// commit and then deletes what it wrote (loan_history_repository.cpp).
+// Loan history only under a consent in force (kept for home-service customers who asked for it).
+// The returned loan stays linked to the patron as the item's last borrower, for damage claims,
+// until the retention run detaches it; the item's earlier returned loans lose their borrower now,
+// so at most one returned loan per item names anyone. The return is activity of the patron
+// (patrons.last_loan_on), which outlives the link. The hold it fulfilled goes, unsent notices
+// about it are dropped and sent ones lose their loan_id (messages_once_per_loan). The consent is
+// share-locked: a withdrawal waits for this return to commit and then deletes what it wrote
+// (loan_history_repository.cpp).
 constexpr const char* kReturnLoanSql = R"(
 WITH loan AS (
     SELECT id, patron_id, item_id, checked_out_at FROM loans
@@ -168,8 +177,15 @@ WITH loan AS (
     UPDATE messages m SET loan_id = NULL FROM loan
     WHERE m.loan_id = loan.id AND m.status <> 'pending'
 ), returned AS (
-    UPDATE loans l SET returned_at = $2, returned_by = $3, patron_id = NULL FROM loan
+    UPDATE loans l SET returned_at = $2, returned_by = $3 FROM loan
     WHERE l.id = loan.id
+), active AS (
+    UPDATE patrons p SET last_loan_on = greatest(p.last_loan_on, $2::timestamptz::date) FROM loan
+    WHERE p.id = loan.patron_id
+), earlier AS (
+    UPDATE loans l SET patron_id = NULL FROM loan
+    WHERE l.item_id = loan.item_id AND l.id <> loan.id AND l.returned_at IS NOT NULL
+      AND l.patron_id IS NOT NULL
 )
 SELECT EXISTS (SELECT 1 FROM history)
 )";

@@ -15,6 +15,7 @@
 #include "pg/message_repository.hpp"
 #include "pg/patron_repository.hpp"
 #include "pg/pin_repository.hpp"
+#include "pg/retention_repository.hpp"
 
 namespace patron::pg {
 namespace {
@@ -38,7 +39,8 @@ public:
           circulation_(*work_),
           messages_(*work_),
           loan_history_(*work_),
-          clients_(*work_) {}
+          clients_(*work_),
+          retention_(*work_) {}
 
     store::PatronRepository& patrons() override { return patrons_; }
     store::AuditRepository& audit() override { return audit_; }
@@ -47,6 +49,7 @@ public:
     store::MessageRepository& messages() override { return messages_; }
     store::LoanHistoryRepository& loan_history() override { return loan_history_; }
     store::ClientRepository& clients() override { return clients_; }
+    store::RetentionRepository& retention() override { return retention_; }
     void commit() override {
         translated("commit", [&] { work_->commit(); });
     }
@@ -61,6 +64,7 @@ private:
     PgMessageRepository messages_;
     PgLoanHistoryRepository loan_history_;
     PgClientRepository clients_;
+    PgRetentionRepository retention_;
 };
 
 class PgDatabase final : public store::Database {

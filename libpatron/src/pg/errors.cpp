@@ -22,6 +22,11 @@ void rethrow_translated(std::string_view operation) {
         throw DatabaseError(
             fmt::format("{}: connection lost during commit; outcome unknown", operation));
     } catch (const pqxx::sql_error& e) {
+        // lock_not_available: a lock_timeout ran out while another transaction held the rows.
+        if (e.sqlstate() == "55P03") {
+            throw TransactionConflict(
+                fmt::format("{}: rows locked by another transaction, retry", operation));
+        }
         // libpqxx 6.4 leaves sqlstate() empty on its specific subclasses.
         throw DatabaseError(fmt::format("{}: database error (SQLSTATE {})", operation,
                                         e.sqlstate().empty() ? "not reported" : e.sqlstate()));

@@ -11,7 +11,7 @@
 #include <array>
 #include <vector>
 
-#include "db/circulation/circulation_fixture.hpp"
+#include "db/retention/retention_fixture.hpp"
 #include "patron/access/permissions.hpp"
 #include "patron/circulation/loan_history.hpp"
 #include "patron/circulation/message_outbox.hpp"
@@ -27,7 +27,7 @@ constexpr std::array kRoles{Role::circulation, Role::home_service, Role::kiosk, 
 // One past the last operation. An operation inserted before it changes this count (see
 // KnowsEveryOperation); one appended after it leaves call() below without a case, which -Wswitch
 // (an error under -Werror) refuses to compile.
-constexpr std::size_t kOperationCount = static_cast<std::size_t>(Operation::manage_clients) + 1;
+constexpr std::size_t kOperationCount = static_cast<std::size_t>(Operation::run_retention) + 1;
 
 std::vector<Operation> all_operations() {
     std::vector<Operation> out;
@@ -44,71 +44,10 @@ std::vector<Operation> operations_with(Role role, Scope scope) {
     return out;
 }
 
-/// What a cell's call acts on, made fresh right before it.
-struct Target {
-    int n = 0;          // unique per cell: items, registrations
-    PatronId patron;    // the patron the operation is on
-    std::string card;   // their card number
-    PatronId guardian;  // add_guardian: a new adult; guardian_consent: the ward's guardian
-    LoanId loan;        // renew, return_item: a loan of barcode() to `patron`
-    HoldId hold;        // cancel_hold, handle_holds: a placed hold of `patron`
-    FeeId fee;          // settle_fee, handle_invoices: an unpaid fee of `patron`
-
-    /// The cell's item.
-    [[nodiscard]] std::string barcode() const { return fmt::format("ITEM{:04}", n); }
-};
-
-class PermissionTest : public CirculationDbTest {
+class PermissionTest : public RetentionDbTest {
 protected:
-    /// The patron a cell acts on when nothing else is asked: an adult, or for the guardian
-    /// operations a ward under 15 whose guardian has not yet consented to borrowing.
-    Target subject_for(Operation op, int n) {
-        Target t;
-        t.n = n;
-        if (op == Operation::add_guardian || op == Operation::guardian_consent) {
-            t.guardian = add_adult(100 + n);
-            t.patron = add_ward(born_years_ago(9), 200 + n, t.guardian, false);
-        } else {
-            t.patron = add_adult(n);
-        }
-        return t;
-    }
-
-    /// Staff make what `op` needs on `t.patron`, so that an allowed call can only succeed.
-    Target prepare(Operation op, Target t) {
-        t.card = card_of(t.patron);
-        switch (op) {
-            case Operation::add_guardian:
-                t.guardian = add_adult(400 + t.n);
-                break;
-            case Operation::change_pin:
-            case Operation::verify_pin:
-                set_pin(t.patron, kPin);
-                break;
-            case Operation::renew:
-            case Operation::return_item:
-                t.loan = lend(t.patron, t.barcode()).id;
-                break;
-            case Operation::cancel_hold:
-            case Operation::handle_holds:
-                t.hold = hold(t.patron, t.barcode()).id;
-                break;
-            case Operation::settle_fee:
-            case Operation::handle_invoices:
-                t.fee = charge(t.patron, 100).id;
-                break;
-            case Operation::send_messages:
-                // A ready hold: there is a notice to generate (on the form's letter channel).
-                ready_hold(t.patron, t.barcode());
-                break;
-            default:
-                break;
-        }
-        return t;
-    }
-
     /// One representative call of `op` as `caller` on `t`.
-    std::optional<Error> call(Operation op, const Caller& caller, const Target& t) {
+    std::optional<Error> call(Operation op, const Caller& caller, const MatrixTarget& t) {
         Register reg(context());
         Circulation circulation(context(), settings_);
         PinService pins(context(), kFastPins);
@@ -184,12 +123,16 @@ protected:
                 // On no patron: a new client, named after the cell.
                 return error_of(
                     ApiClients(context()).add(caller, fmt::format("client-{}", t.n), Role::kiosk));
+            case Operation::plan_retention:
+                return error_of(Retention(context(), sessions_policy()).plan(caller));
+            case Operation::run_retention:
+                return error_of(Retention(context(), sessions_policy()).run(caller));
         }
         return Error{ErrorCode::invalid_input, "operation", "not an operation"};
     }
 
     /// The call succeeds and writes an audit entry under the operation's name.
-    void expect_allowed(Operation op, const Caller& caller, const Target& t) {
+    void expect_allowed(Operation op, const Caller& caller, const MatrixTarget& t) {
         const long audit_before = last_audit_id();
         const auto error = call(op, caller, t);
         EXPECT_FALSE(error) << describe(error);
@@ -198,7 +141,7 @@ protected:
     }
 
     /// The call is refused as permission_denied and changes no table.
-    void expect_denied(Operation op, const Caller& caller, const Target& t) {
+    void expect_denied(Operation op, const Caller& caller, const MatrixTarget& t) {
         const TableSnapshot before = table_snapshot();
         const auto error = call(op, caller, t);
         ASSERT_TRUE(error) << "succeeded; expected permission_denied";
@@ -213,7 +156,7 @@ protected:
 
 TEST(PermissionMatrixTable, KnowsEveryOperation) {
     // A new operation needs its cell here and in the table: update both on purpose.
-    EXPECT_EQ(kOperationCount, 27U);
+    EXPECT_EQ(kOperationCount, 29U);
 }
 
 class PermissionMatrix : public PermissionTest, public ::testing::WithParamInterface<Role> {};
@@ -224,7 +167,7 @@ TEST_P(PermissionMatrix, EveryOperationIsAllowedOrRefusedAsTheTableSays) {
     for (const Operation op : all_operations()) {
         SCOPED_TRACE(cell(role, op));
         const int n = 10 + static_cast<int>(op);
-        const Target t = prepare(op, subject_for(op, n));
+        const MatrixTarget t = matrix_prepare(op, matrix_subject(op, n));
         // Role patron acts on its own record: scopes self and own both reach it.
         const Caller caller = role == Role::patron ? self_service(t.patron) : staff(role);
         if (permitted_scope(role, op) != Scope::none) {
@@ -255,10 +198,10 @@ TEST_F(PatronScope, AnotherPatronsRecordsAreRefusedForEveryOperation) {
     for (const Operation op : ops) {
         SCOPED_TRACE(cell(Role::patron, op));
         const int n = 10 + static_cast<int>(op);
-        Target t;
+        MatrixTarget t;
         t.n = n;
         t.patron = add_adult(n);
-        expect_denied(op, caller, prepare(op, t));
+        expect_denied(op, caller, matrix_prepare(op, t));
     }
 }
 
@@ -269,12 +212,14 @@ TEST_F(PatronScope, GuardianActsForWardUnder15InOwnScopeButNotSelfScope) {
     const Caller caller = self_service(guardian);
     for (const Operation op : operations_with(Role::patron, Scope::own)) {
         SCOPED_TRACE(cell(Role::patron, op));
-        expect_allowed(op, caller, prepare(op, {.n = 10 + static_cast<int>(op), .patron = ward}));
+        expect_allowed(op, caller,
+                       matrix_prepare(op, {.n = 10 + static_cast<int>(op), .patron = ward}));
     }
     // Loan history is the patron's alone, not a guardian's.
     for (const Operation op : operations_with(Role::patron, Scope::self)) {
         SCOPED_TRACE(cell(Role::patron, op));
-        expect_denied(op, caller, prepare(op, {.n = 10 + static_cast<int>(op), .patron = ward}));
+        expect_denied(op, caller,
+                      matrix_prepare(op, {.n = 10 + static_cast<int>(op), .patron = ward}));
     }
 }
 
@@ -285,16 +230,17 @@ TEST_F(PatronScope, GuardianLosesOwnScopeOnTheWardsFifteenthBirthday) {
     const Caller caller = self_service(guardian);
     // The day before, the guardian still reads the ward's record.
     expect_allowed(Operation::read_patron, caller,
-                   prepare(Operation::read_patron, {.n = 9, .patron = ward}));
+                   matrix_prepare(Operation::read_patron, {.n = 9, .patron = ward}));
 
     clock_.set_today(birthday(birth, kWardAgeLimit));
     for (const Operation op : operations_with(Role::patron, Scope::own)) {
         SCOPED_TRACE(cell(Role::patron, op));
-        expect_denied(op, caller, prepare(op, {.n = 10 + static_cast<int>(op), .patron = ward}));
+        expect_denied(op, caller,
+                      matrix_prepare(op, {.n = 10 + static_cast<int>(op), .patron = ward}));
     }
     // The former ward acts for themselves.
     expect_allowed(Operation::read_patron, self_service(ward),
-                   prepare(Operation::read_patron, {.n = 40, .patron = ward}));
+                   matrix_prepare(Operation::read_patron, {.n = 40, .patron = ward}));
 }
 
 TEST_F(PatronScope, ResponsiblePersonActsForTheOrganisation) {
@@ -303,13 +249,14 @@ TEST_F(PatronScope, ResponsiblePersonActsForTheOrganisation) {
     const Caller caller = self_service(responsible);
     for (const Operation op : operations_with(Role::patron, Scope::own)) {
         SCOPED_TRACE(cell(Role::patron, op));
-        expect_allowed(op, caller,
-                       prepare(op, {.n = 10 + static_cast<int>(op), .patron = organisation}));
+        expect_allowed(
+            op, caller,
+            matrix_prepare(op, {.n = 10 + static_cast<int>(op), .patron = organisation}));
     }
     for (const Operation op : operations_with(Role::patron, Scope::self)) {
         SCOPED_TRACE(cell(Role::patron, op));
         expect_denied(op, caller,
-                      prepare(op, {.n = 10 + static_cast<int>(op), .patron = organisation}));
+                      matrix_prepare(op, {.n = 10 + static_cast<int>(op), .patron = organisation}));
     }
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "db/pin/pin_fixture.hpp"
+#include "patron/access/permissions.hpp"
 #include "patron/circulation/circulation.hpp"
 #include "patron/domain/date.hpp"
 
@@ -67,6 +68,20 @@ inline std::string describe(const std::optional<Error>& error) {
     return fmt::format("refused as {} on field '{}': {}", to_string(error->code), error->field,
                        error->message);
 }
+
+/// What a cell of a permission-matrix test acts on, made fresh right before its call.
+struct MatrixTarget {
+    int n = 0;          // unique per cell: items, registrations, clients
+    PatronId patron;    // the patron the operation is on
+    std::string card;   // their card number
+    PatronId guardian;  // add_guardian: a new adult; guardian_consent: the ward's guardian
+    LoanId loan;        // renew, return_item: a loan of barcode() to `patron`
+    HoldId hold;        // cancel_hold, handle_holds: a placed hold of `patron`
+    FeeId fee;          // settle_fee, handle_invoices: an unpaid fee of `patron`
+
+    /// The cell's item.
+    [[nodiscard]] std::string barcode() const { return fmt::format("ITEM{:04}", n); }
+};
 
 class CirculationDbTest : public PinDbTest {
 protected:
@@ -146,6 +161,53 @@ protected:
     /// Locks the card of patron `n` (who has kPin) with five wrong PINs at a kiosk.
     void lock_card(int n) {
         for (int i = 0; i < 5; ++i) verify(card_for(n), kWrongPin);
+    }
+
+    /// The patron a matrix cell acts on when nothing else is asked: an adult, or for the guardian
+    /// operations a ward under 15 whose guardian has not yet consented to borrowing.
+    MatrixTarget matrix_subject(Operation op, int n) {
+        MatrixTarget t;
+        t.n = n;
+        if (op == Operation::add_guardian || op == Operation::guardian_consent) {
+            t.guardian = add_adult(100 + n);
+            t.patron = add_ward(born_years_ago(9), 200 + n, t.guardian, false);
+        } else {
+            t.patron = add_adult(n);
+        }
+        return t;
+    }
+
+    /// Staff make what `op` needs on `t.patron`, so that an allowed call can only succeed.
+    MatrixTarget matrix_prepare(Operation op, MatrixTarget t) {
+        t.card = card_of(t.patron);
+        switch (op) {
+            case Operation::add_guardian:
+                t.guardian = add_adult(400 + t.n);
+                break;
+            case Operation::change_pin:
+            case Operation::verify_pin:
+                set_pin(t.patron, kPin);
+                break;
+            case Operation::renew:
+            case Operation::return_item:
+                t.loan = lend(t.patron, t.barcode()).id;
+                break;
+            case Operation::cancel_hold:
+            case Operation::handle_holds:
+                t.hold = hold(t.patron, t.barcode()).id;
+                break;
+            case Operation::settle_fee:
+            case Operation::handle_invoices:
+                t.fee = charge(t.patron, 100).id;
+                break;
+            case Operation::send_messages:
+                // A ready hold: there is a notice to generate (on the form's letter channel).
+                ready_hold(t.patron, t.barcode());
+                break;
+            default:
+                break;
+        }
+        return t;
     }
 
     /// A loan-history consent in force (the consent workflow is LoanHistory's, not tested here).

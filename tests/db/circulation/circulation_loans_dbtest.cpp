@@ -1,8 +1,8 @@
 // Loans through the Circulation service: checkout (loan rules by material type and patron
 // category, the item recorded by barcode, conflicts, holds fulfilled, every borrowing block),
-// renewal (from today, never shorter, limits and holds) and return (the patron detached unless a
-// loan-history consent is in force). Results, stored rows and audit entries are all checked; a
-// refused call must leave every table as it was.
+// renewal (from today, never shorter, limits and holds) and return (the patron kept only as the
+// item's last borrower; a history entry only under a loan-history consent). Results, stored rows
+// and audit entries are all checked; a refused call must leave every table as it was.
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -375,7 +375,7 @@ TEST_F(CirculationLoansTest, RenewingAnUnknownOrReturnedLoanIsNotFound) {
 
 // Return.
 
-TEST_F(CirculationLoansTest, ReturnDetachesTheLoanSoNothingLinksThePatronToTheItem) {
+TEST_F(CirculationLoansTest, ReturnKeepsThePatronOnlyAsTheLastBorrowerAndDropsPendingNotices) {
     const PatronId id = add_adult(2);
     const Loan loan = lend(id, "RET-1");
     // A reminder already sent and an overdue notice still waiting, both about this loan.
@@ -389,9 +389,14 @@ TEST_F(CirculationLoansTest, ReturnDetachesTheLoanSoNothingLinksThePatronToTheIt
 
     ASSERT_TRUE(Succeeded(circulation().return_item(staff(), "RET-1")));
 
-    EXPECT_EQ(loan_row(loan.id), fmt::format("-|{}|0|staff-1|staff-1", to_iso(loan.due_on)));
+    // The item's last borrower stays linked for damage claims until retention detaches them.
+    EXPECT_EQ(loan_row(loan.id),
+              fmt::format("{}|{}|0|staff-1|staff-1", id.value, to_iso(loan.due_on)));
     EXPECT_EQ(column("loans", "returned_at IS NOT NULL", loan.id.value), "true");
-    EXPECT_EQ(count(fmt::format("SELECT count(*) FROM loans WHERE patron_id = {}", id.value)), 0);
+    EXPECT_EQ(
+        count(fmt::format("SELECT count(*) FROM loans WHERE patron_id = {} AND returned_at IS NULL",
+                          id.value)),
+        0);
     EXPECT_EQ(count("SELECT count(*) FROM messages WHERE loan_id IS NOT NULL"), 0);
     EXPECT_EQ(sql_value("SELECT string_agg(kind || ':' || status, ',') FROM messages"),
               "due_date_reminder:sent")
@@ -423,8 +428,8 @@ TEST_F(CirculationLoansTest, ReturnUnderALoanHistoryConsentKeepsAHistoryEntry) {
                                     "loan_history h, loans l WHERE l.id = {}",
                                     loan.id.value)),
               "true");
-    EXPECT_EQ(column("loans", "patron_id", loan.id.value), "<null>")
-        << "the loan itself is detached even with history kept";
+    EXPECT_EQ(column("loans", "patron_id", loan.id.value), std::to_string(id.value))
+        << "the item's last borrower, until retention detaches them";
     EXPECT_EQ(audit_after(before),
               std::vector<std::string>{audit_line("loan.return", id, "{loans,loan_history}")});
     EXPECT_EQ(audit_mentions("RET-1"), 0);

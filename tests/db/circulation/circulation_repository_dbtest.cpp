@@ -183,7 +183,7 @@ TEST_F(CirculationRepositoryTest, LoansComeByDueDateAndRenewalCountsAndMovesTheD
     });
 }
 
-TEST_F(CirculationRepositoryTest, ReturnLeavesNothingLinkingThePatronToTheItem) {
+TEST_F(CirculationRepositoryTest, ReturnKeepsThePatronOnlyAsTheItemsLastBorrower) {
     const PatronId a = add_adult(2);
     const Loan loan = lend(a, item("B-1"));
     clock_.advance(std::chrono::hours{1});
@@ -195,15 +195,28 @@ TEST_F(CirculationRepositoryTest, ReturnLeavesNothingLinkingThePatronToTheItem) 
     EXPECT_EQ(sql(fmt::format("SELECT patron_id, returned_by, returned_at = '{}'::timestamptz "
                               "FROM loans WHERE id = {}",
                               to_iso(clock_.now()), loan.id.value)),
-              (std::vector<std::vector<std::string>>{{"<null>", "staff-2", "t"}}));
-    EXPECT_EQ(item_links(a), 0);
+              (std::vector<std::vector<std::string>>{{std::to_string(a.value), "staff-2", "t"}}))
+        << "linked as the item's last borrower (damage claims) until retention detaches it";
+    EXPECT_EQ(item_links(a), 1);
     EXPECT_EQ(count("SELECT count(*) FROM loan_history"), 0);
+
+    // The next borrower's return detaches the earlier one: one returned loan per item names
+    // anyone.
+    const PatronId b = add_adult(3);
+    const Loan next = lend(b, item("B-1"));
+    EXPECT_EQ(item_links(a), 1) << "still the last to return it while the next has it";
+    EXPECT_FALSE(committed([&](store::CirculationRepository& c) {
+        return c.return_loan(next.id, clock_.now(), "staff-2");
+    }));
+    EXPECT_EQ(item_links(a), 0);
+    EXPECT_EQ(item_links(b), 1);
 
     // Returning again changes nothing.
     EXPECT_FALSE(committed([&](store::CirculationRepository& c) {
         return c.return_loan(loan.id, clock_.now(), "staff-3");
     }));
-    EXPECT_EQ(sql_value("SELECT returned_by FROM loans"), "staff-2");
+    EXPECT_EQ(sql_value(fmt::format("SELECT returned_by FROM loans WHERE id = {}", loan.id.value)),
+              "staff-2");
 }
 
 TEST_F(CirculationRepositoryTest, ReturnWritesLoanHistoryOnlyUnderAConsent) {
@@ -227,9 +240,9 @@ TEST_F(CirculationRepositoryTest, ReturnWritesLoanHistoryOnlyUnderAConsent) {
                               to_iso(kept.checked_out_at), to_iso(clock_.now()))),
               (std::vector<std::vector<std::string>>{
                   {std::to_string(consenting.value), "B-1", "Kept title", "audiobook", "t", "t"}}));
-    EXPECT_EQ(count("SELECT count(*) FROM loans WHERE patron_id IS NOT NULL"), 0)
-        << "the loan itself is detached even with the consent";
-    EXPECT_EQ(item_links(other), 0);
+    EXPECT_EQ(count("SELECT count(*) FROM loans WHERE patron_id IS NOT NULL"), 2)
+        << "each returned loan names only its item's last borrower";
+    EXPECT_EQ(item_links(other), 1);
 }
 
 TEST_F(CirculationRepositoryTest, ReturnDropsPendingNoticesOfTheLoanAndUnlinksSentOnes) {

@@ -85,7 +85,9 @@ TEST_F(LoanHistoryRaceTest, AReturnAfterAWithdrawalInFlightWritesNoHistory) {
 
     EXPECT_FALSE(returned.get()) << "the consent was gone when the return could read it";
     EXPECT_EQ(history_rows(), 0);
-    EXPECT_EQ(sql_value("SELECT count(*) FROM loans WHERE patron_id IS NOT NULL"), "0");
+    EXPECT_EQ(sql_value("SELECT count(*) FROM loans WHERE patron_id IS NOT NULL AND returned_at "
+                        "IS NULL"),
+              "0");
 }
 
 }  // namespace

@@ -93,6 +93,7 @@ private:
         store::MessageRepository& messages() override { return inner_->messages(); }
         store::LoanHistoryRepository& loan_history() override { return inner_->loan_history(); }
         store::ClientRepository& clients() override { return inner_->clients(); }
+        store::RetentionRepository& retention() override { return inner_->retention(); }
         void commit() override {
             inner_->commit();
             const std::lock_guard lock(owner_.mutex_);

@@ -51,6 +51,8 @@ constexpr Operation kOperations[] = {
     Operation::loan_history_consent,
     Operation::read_loan_history,
     Operation::manage_clients,
+    Operation::plan_retention,
+    Operation::run_retention,
 };
 
 TEST(RoleName, NamesEveryRoleAndParsesTheNameBack) {

@@ -37,6 +37,8 @@ enum class Operation {
     loan_history_consent,  ///< grant or withdraw a loan-history consent
     read_loan_history,     ///< read a home-service customer's loan history
     manage_clients,        ///< add, list and revoke API clients and their tokens (no patron)
+    plan_retention,        ///< count what the retention policy would purge (no patron)
+    run_retention,         ///< purge what the retention policy says is due
 };
 
 /// On which patrons a role may perform an operation.

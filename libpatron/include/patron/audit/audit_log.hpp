@@ -19,6 +19,9 @@ struct AuditVerification {
     /// so even a rewrite of the whole log can be detected later.
     std::int64_t head_seal_no = 0;
     std::string head_hash;
+    /// Entries up to this position were purged under the retention policy; the chain is
+    /// verified from the next one. An anchor before it can no longer be checked.
+    std::int64_t start_seal_no = 0;
     /// First place the chain breaks (seal number), and what is wrong there.
     std::optional<std::int64_t> broken_at;
     std::string problem;

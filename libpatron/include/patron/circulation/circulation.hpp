@@ -48,8 +48,8 @@ public:
     /// limit or when the item has an open hold; `borrowing_blocked` as for checkout.
     [[nodiscard]] Result<Loan> renew(const Caller& caller, LoanId loan);
     /// Ends the current loan of the item with `barcode` (see CirculationRepository::return_loan:
-    /// without a loan-history consent nothing of it stays linked to the patron). `not_found`
-    /// when the item is not on loan.
+    /// the patron stays linked only as the item's last borrower, for damage claims, until the
+    /// retention run detaches them). `not_found` when the item is not on loan.
     [[nodiscard]] Result<void> return_item(const Caller& caller, std::string_view barcode);
 
     /// Places a hold. `conflict` when the patron already holds or has borrowed the item.

@@ -44,6 +44,10 @@ public:
     [[nodiscard]] virtual ChainHead lock_chain_head() = 0;
     /// Reads the chain head without locking.
     [[nodiscard]] virtual ChainHead chain_head() = 0;
+    /// Where the chain starts: the last entry retention purged (position 0 and 32 zero bytes
+    /// before any purge). The remaining entries link to its hash. Locks the start for the rest of
+    /// the transaction: retention cannot cut entries meanwhile.
+    [[nodiscard]] virtual ChainHead chain_start() = 0;
     /// Committed unsealed entries, oldest first.
     [[nodiscard]] virtual std::vector<AuditRecord> unsealed(std::size_t limit) = 0;
     /// Stores the seals and the new head. Precondition: lock_chain_head() in this transaction.

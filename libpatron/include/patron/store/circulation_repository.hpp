@@ -60,8 +60,9 @@ public:
     [[nodiscard]] virtual std::optional<Loan> lock_loan_of_item(std::string_view barcode) = 0;
     /// Counts a renewal and sets the new due date.
     virtual void renew_loan(LoanId loan, Date due_on) = 0;
-    /// Ends a loan: stamps the return and detaches the patron, so nothing of it stays linked to
-    /// them; with a loan-history consent in force, writes a history entry first. The hold the
+    /// Ends a loan: stamps the return; the patron stays linked as the item's last borrower (for
+    /// damage claims, until retention detaches them) and the item's earlier returned loans are
+    /// detached; with a loan-history consent in force, writes a history entry first. The hold the
     /// loan fulfilled is deleted; pending notices about the loan are dropped and sent ones
     /// unlinked from it. True when history was written.
     virtual bool return_loan(LoanId loan, TimePoint at, std::string_view actor) = 0;

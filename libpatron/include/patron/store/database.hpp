@@ -11,6 +11,7 @@
 #include "patron/store/client_repository.hpp"
 #include "patron/store/patron_repository.hpp"
 #include "patron/store/pin_repository.hpp"
+#include "patron/store/retention_repository.hpp"
 
 namespace patron::store {
 
@@ -34,6 +35,7 @@ public:
     [[nodiscard]] virtual MessageRepository& messages() = 0;
     [[nodiscard]] virtual LoanHistoryRepository& loan_history() = 0;
     [[nodiscard]] virtual ClientRepository& clients() = 0;
+    [[nodiscard]] virtual RetentionRepository& retention() = 0;
     /// Makes the work durable (with Atomicity::statement it already is: a no-op).
     /// @throws TransactionConflict (retry the whole unit), DatabaseError
     virtual void commit() = 0;
