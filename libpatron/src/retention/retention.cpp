@@ -17,9 +17,9 @@ constexpr std::size_t kExamples = 5;
 constexpr auto kStaleAfter = std::chrono::minutes{15};
 // A batch that meets a deadlock or serialization failure with application traffic is retried.
 constexpr int kConflictRetries = 5;
-// A batch should hold its row locks no longer than this: a slower one halves the next batch (not
-// below kSmallestBatch, or batch_size when that is smaller), a much faster one doubles it (up to
-// batch_size).
+// A batch should hold its row locks no longer than this. Each rule starts with kSmallestBatch
+// records (or batch_size when that is smaller): a much faster batch doubles the next (up to
+// batch_size), a slower one halves it (not below the start), so no batch overshoots by much.
 constexpr std::chrono::milliseconds kBatchBudget{100};
 constexpr std::size_t kSmallestBatch = 100;
 
@@ -188,13 +188,14 @@ Result<RetentionReport> Retention::run(const Caller& caller, const RetentionCont
             control.on_progress(progress);
         }
         std::int64_t after = 0;
-        std::size_t limit = policy.batch_size;
+        const std::size_t smallest = std::min(policy.batch_size, kSmallestBatch);
+        std::size_t limit = smallest;
         for (;;) {
             std::chrono::milliseconds took{0};
             const store::PurgedBatch done =
                 impl_->batch(caller, run_id, rule, query, after, limit, took);
             if (took > kBatchBudget) {
-                limit = std::max(std::min(policy.batch_size, kSmallestBatch), limit / 2);
+                limit = std::max(smallest, limit / 2);
             } else if (took < kBatchBudget / 4) {
                 limit = std::min(policy.batch_size, limit * 2);
             }

@@ -78,9 +78,9 @@ struct RetentionControl {
 
 /// Plans and runs the policy's rules over the register.
 ///
-/// A run works in batches of at most `batch_size` records, each its own short transaction (a
-/// batch slower than 100 ms halves the next one, down to 100 records; a fast one doubles it
-/// again), so it can be
+/// A run works in batches of at most `batch_size` records, each its own short transaction (each
+/// rule starts at 100 records, doubling while batches take under 25 ms and halving after one over
+/// 100 ms), so it can be
 /// stopped or killed at any point and run again: the end state is the same as one uninterrupted
 /// run. Batches of concurrent runs (other processes, other hosts) take turns on a database-wide
 /// lock, so two runs never do the same work or deadlock each other; rows an application

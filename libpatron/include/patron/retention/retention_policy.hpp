@@ -72,7 +72,7 @@ struct RetentionPolicy {
     std::vector<KeptTable> kept;
     /// The last borrower of a returned item stays linked this many days, for damage claims.
     int damage_claim_days = 30;
-    /// Records per batch at most; each batch is one short transaction (smaller when slow).
+    /// Records per batch at most; each batch is one short transaction (see Retention).
     std::size_t batch_size = 1000;
     /// SHA-256 (32 raw bytes) of the policy text, recorded with every run.
     std::string digest;
