@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "patron/exception.hpp"
+#include "support/config_refusal.hpp"
 #include "support/temp_dir.hpp"
 
 namespace patron {
@@ -40,15 +41,7 @@ bool contains(const std::string& text, const std::string& part) {
 
 // The message with which loading `file` is refused, or "(accepted)".
 std::string refusal(const fs::path& file, const EnvLookup& env = kNoEnv) {
-    try {
-        (void)load_config(file, env);
-    } catch (const ConfigError& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        ADD_FAILURE() << "threw something other than ConfigError: " << e.what();
-        return e.what();
-    }
-    return "(accepted)";
+    return test::config_refusal([&] { (void)load_config(file, env); });
 }
 
 // --- defaults ------------------------------------------------------------------------------

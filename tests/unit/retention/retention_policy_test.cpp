@@ -14,6 +14,7 @@
 
 #include "patron/exception.hpp"
 #include "patron/retention/legal_hold.hpp"
+#include "support/config_refusal.hpp"
 
 namespace patron {
 
@@ -38,15 +39,7 @@ fs::path sample_policy() {
 
 // The message with which `text` is refused, or "(accepted)".
 std::string refusal(const std::string& text) {
-    try {
-        (void)parse_retention_policy(text, "p.toml");
-    } catch (const ConfigError& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        ADD_FAILURE() << "threw something other than ConfigError: " << e.what();
-        return e.what();
-    }
-    return "(accepted)";
+    return test::config_refusal([&] { (void)parse_retention_policy(text, "p.toml"); });
 }
 
 // A valid policy of one rule (lines 1-4) and one kept table (lines 5-6), with `more` at line 7.
